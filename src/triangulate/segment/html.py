@@ -176,6 +176,10 @@ def segment_html(
                 kind=SourceKind.NEWS if is_article else SourceKind.UNKNOWN,
                 evidence="html metadata" + ("; og:type article" if is_article else ""),
             )
+    if not title:
+        # trafilatura gives up on some broken pages; their <title> is often still there.
+        found = _norm(tree.findtext(".//title") or "")
+        title = found if 0 < len(found) <= 300 else None
     if title:
         b.add(BlockKind.TITLE, title, "page title (metadata)")
     used_captions: set[str] = set()
@@ -243,6 +247,7 @@ def _fallback_blocks(tree: lxml.html.HtmlElement, b: _Builder) -> None:
     for bad in tree.xpath("//script|//style|//noscript|//template|//nav|//footer"):
         bad.drop_tree()
     seen: set[str] = set()
+    before = len(b.blocks)
     for el in tree.iter(*_BLOCK_TAGS):
         if any(child.tag in _BLOCK_TAGS for child in el.iterdescendants()):
             continue
@@ -254,7 +259,7 @@ def _fallback_blocks(tree: lxml.html.HtmlElement, b: _Builder) -> None:
             BlockKind.QUOTE if el.tag == "blockquote" else BlockKind.BODY
         )
         b.add(kind, text, f"<{el.tag}> (fallback: extractor found no main text)", confidence=0.6)
-    if not b.blocks:
+    if len(b.blocks) == before:
         text = _norm(tree.text_content())
         if text:
             b.add(BlockKind.BODY, text, "page text (fallback: no block elements)", confidence=0.5)

@@ -163,11 +163,16 @@ def _ends_like_sentence(text: str) -> bool:
     return text.rstrip("»\"”’)] ").endswith(tuple(".!?…"))
 
 
+def _runs_on(text: str) -> bool:
+    """Two sentences, or a sentence with something glued after it: not a headline."""
+    return bool(_SENTENCE_END.search(text) or _GLUE.search(text))
+
+
 def _is_headline(text: str) -> bool:
     words = _words(text)
     if not words or len(text) > HEADLINE_MAX_CHARS or len(words) > HEADLINE_MAX_WORDS:
         return False
-    if _COUNTER.match(text):
+    if _COUNTER.match(text) or _runs_on(text):
         return False
     # A headline may end in "?" or "!" but a period means a sentence (unless it is an
     # ellipsis or an abbreviation such as "U.S.").
@@ -243,7 +248,7 @@ class _Rules:
             return None
         if self.lex.related_prefix.match(text):
             return "related-link prefix"
-        if self.lex.site_suffix.search(text) and not _ends_like_sentence(text):
+        if self.lex.site_suffix.search(text) and not _ends_like_sentence(text) and not _runs_on(text):
             return "headline with a site suffix"
         return None
 
@@ -442,6 +447,7 @@ def segment_plain_text(
             len(t) <= SHORT_LINE_MAX_CHARS
             and len(words) <= SHORT_LINE_MAX_WORDS
             and not _ends_like_sentence(t)
+            and not _runs_on(t)
         ):
             if lex.photo_word.search(t):
                 state.add(_Draft(BlockKind.CAPTION, unit.start, unit.end, "short line naming photos", 0.8))

@@ -1,0 +1,60 @@
+"""Shared fixtures: real files, a real SQLite store, the real CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from triangulate.cli import main
+from triangulate.segment.language import identifier_for
+from triangulate.settings import Settings
+from triangulate.store.sqlite import SQLiteStore
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed captures not found at {SEEDS} (they live in ../shared/seeds beside the checkout)")
+    return SEEDS
+
+
+def seed(prefix: str) -> Path:
+    matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    if not matches:
+        pytest.skip(f"seed {prefix}_*.txt not found in {SEEDS}")
+    return matches[0]
+
+
+@pytest.fixture(scope="session")
+def identify():  # type: ignore[no-untyped-def]
+    return identifier_for(Settings().language_codes).identify
+
+
+@pytest.fixture()
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.db"
+
+
+@pytest.fixture()
+def store(db_path: Path) -> Iterator[SQLiteStore]:
+    with SQLiteStore(db_path) as s:
+        yield s
+
+
+@pytest.fixture()
+def cli(db_path: Path):  # type: ignore[no-untyped-def]
+    """Run the real ``triangulate`` command in-process against the test database."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: bytes | str | None = None) -> Result:
+        return runner.invoke(main, ["--db", str(db_path), *args], input=input, catch_exceptions=False)
+
+    return invoke
