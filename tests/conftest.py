@@ -22,7 +22,9 @@ SEEDS = SHARED / "seeds"
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     if not SEEDS.is_dir():
-        pytest.skip(f"seed captures not found at {SEEDS} (they live in ../shared/seeds beside the checkout)")
+        pytest.skip(
+            f"seed captures not found at {SEEDS} (they live in ../shared/seeds beside the checkout)"
+        )
     return SEEDS
 
 
@@ -35,7 +37,7 @@ def seed(prefix: str) -> Path:
 
 @pytest.fixture(scope="session")
 def identify():  # type: ignore[no-untyped-def]
-    return identifier_for(Settings().language_codes).identify
+    return identifier_for(Settings().language_codes).identify_many
 
 
 @pytest.fixture()
@@ -55,6 +57,8 @@ def cli(db_path: Path):  # type: ignore[no-untyped-def]
     runner = CliRunner()
 
     def invoke(*args: str, input: bytes | str | None = None) -> Result:
-        return runner.invoke(main, ["--db", str(db_path), *args], input=input, catch_exceptions=False)
+        return runner.invoke(
+            main, ["--db", str(db_path), *args], input=input, catch_exceptions=False
+        )
 
     return invoke

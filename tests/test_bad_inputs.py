@@ -32,9 +32,14 @@ def _warc(path: Path, pages: int, gz: bool) -> bytes:
             "<p>Another paragraph follows here so that the extractor keeps the article body.</p>"
             "</article></body></html>"
         ).encode()
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        headers = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+        )
         record = writer.create_warc_record(
-            f"https://capture.example/page{n}", "response", payload=io.BytesIO(body), http_headers=headers
+            f"https://capture.example/page{n}",
+            "response",
+            payload=io.BytesIO(body),
+            http_headers=headers,
         )
         writer.write_record(record)
     return buf.getvalue()
@@ -66,7 +71,10 @@ def bad_batch(tmp_path: Path) -> dict[str, Path | str]:
     put("huge-line.txt", b"word " * (10 * 1024 * 1024))  # 50 MiB on one line
     bomb = (
         '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-        + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i else "&lol;" * 10}">' for i in range(1, 10))
+        + "".join(
+            f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i else "&lol;" * 10}">'
+            for i in range(1, 10)
+        )
         + ']>\n<rss version="2.0"><channel><title>&lol9;</title></channel></rss>'
     )
     put("bomb.xml", bomb.encode())
@@ -77,9 +85,19 @@ def bad_batch(tmp_path: Path) -> dict[str, Path | str]:
         b"repairs to the pier</b></b></html><p>A second paragraph &amp broken &#xZZ; entity<table><tr><td>cell",
     )
     lines = [
-        json.dumps({"title": "Good record one", "maintext": "The ferry resumed service on Monday, the operator said in a statement."}),
+        json.dumps(
+            {
+                "title": "Good record one",
+                "maintext": "The ferry resumed service on Monday, the operator said in a statement.",
+            }
+        ),
         '{"title": "broken record", "maintext": ',
-        json.dumps({"title": "Good record two", "maintext": "Passengers queued at the terminal from early morning, witnesses said."}),
+        json.dumps(
+            {
+                "title": "Good record two",
+                "maintext": "Passengers queued at the terminal from early morning, witnesses said.",
+            }
+        ),
     ]
     put("records.jsonl", ("\n".join(lines) + "\n").encode())
     put("good.txt", GOOD_TEXT.encode())
@@ -118,14 +136,25 @@ def test_bad_batch(cli, bad_batch, db_path):  # type: ignore[no-untyped-def]
         docs = store.list_documents()
         titles = {d.title for d in docs}
         # Good inputs and the good parts of damaged ones all landed.
-        assert {"Good record one", "Good record two", "Ferry service resumes", "Broken page"} <= titles
+        assert {
+            "Good record one",
+            "Good record two",
+            "Ferry service resumes",
+            "Broken page",
+        } <= titles
         assert {"Page 0", "Page 1"} <= titles  # records before the damage in each WARC
         broken = store.get_document(next(d.id for d in docs if d.title == "Broken page"))
         assert "services would resume on Monday" in broken.text
         russian = next(d for d in docs if d.locator.endswith("russian-cp1251.txt"))
         doc = store.get_document(russian.id)
-        assert doc.encoding == "cp1251" and doc.text.startswith("Заголовок") and doc.languages == ["ru"]
-        bad_utf8 = store.get_document(next(d.id for d in docs if d.locator.endswith("invalid-utf8.txt")))
+        assert (
+            doc.encoding == "cp1251"
+            and doc.text.startswith("Заголовок")
+            and doc.languages == ["ru"]
+        )
+        bad_utf8 = store.get_document(
+            next(d.id for d in docs if d.locator.endswith("invalid-utf8.txt"))
+        )
         assert bad_utf8.warnings and "replaced" in bad_utf8.warnings[0]
         rejected = {r.locator for r in store.rejections()}
         assert any(r.endswith("bomb.xml") for r in rejected) and len(rejected) == 10

@@ -10,11 +10,43 @@ from triangulate.dedup import containment, shingles
 from triangulate.pipeline import IngestOptions, Status, ingest
 from triangulate.settings import Settings
 
-WORDS = (
-    "ferry port storm pier authority passengers terminal repairs harbour captain crew weather "
-    "minister statement cancelled delayed vessels cargo inspection coast guard warning wind waves "
-    "morning evening schedule tickets refund agency operator island mainland bridge traffic"
-).split()
+WORDS = [
+    "ferry",
+    "port",
+    "storm",
+    "pier",
+    "authority",
+    "passengers",
+    "terminal",
+    "repairs",
+    "harbour",
+    "captain",
+    "crew",
+    "weather",
+    "minister",
+    "statement",
+    "cancelled",
+    "delayed",
+    "vessels",
+    "cargo",
+    "inspection",
+    "coast",
+    "guard",
+    "warning",
+    "wind",
+    "waves",
+    "morning",
+    "evening",
+    "schedule",
+    "tickets",
+    "refund",
+    "agency",
+    "operator",
+    "island",
+    "mainland",
+    "bridge",
+    "traffic",
+]
 
 
 def article(seed: int, paragraphs: int = 5) -> list[str]:
@@ -29,7 +61,12 @@ def article(seed: int, paragraphs: int = 5) -> list[str]:
 
 
 def write_record(path: Path, title: str, paras: list[str], date: str | None, site: str) -> None:
-    record = {"title": title, "maintext": "\n".join(paras), "source_domain": site, "url": f"https://{site}/{title[:8]}"}
+    record = {
+        "title": title,
+        "maintext": "\n".join(paras),
+        "source_domain": site,
+        "url": f"https://{site}/{title[:8]}",
+    }
     if date:
         record["date_publish"] = date
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
@@ -45,15 +82,34 @@ def test_containment_tolerates_truncation() -> None:
 
 def test_truncated_and_padded_reposts_link_to_original(tmp_path: Path, store) -> None:  # type: ignore[no-untyped-def]
     paras = article(7)
-    write_record(tmp_path / "a_wire.json", "Wire story", paras, "2025-06-30 10:00:00", "wire.example")
-    write_record(tmp_path / "b_truncated.json", "Repost one", paras[:3], "2025-06-30 12:00:00", "one.example")
-    write_record(tmp_path / "c_padded.json", "Repost two", ["An editor's introduction to the story."] + paras + ["Our own closing remark on the matter."], "2025-07-01 08:00:00", "two.example")
-    write_record(tmp_path / "d_other.json", "Other story", article(99), "2025-06-30 11:00:00", "other.example")
+    write_record(
+        tmp_path / "a_wire.json", "Wire story", paras, "2025-06-30 10:00:00", "wire.example"
+    )
+    write_record(
+        tmp_path / "b_truncated.json", "Repost one", paras[:3], "2025-06-30 12:00:00", "one.example"
+    )
+    write_record(
+        tmp_path / "c_padded.json",
+        "Repost two",
+        ["An editor's introduction to the story.", *paras, "Our own closing remark on the matter."],
+        "2025-07-01 08:00:00",
+        "two.example",
+    )
+    write_record(
+        tmp_path / "d_other.json",
+        "Other story",
+        article(99),
+        "2025-06-30 11:00:00",
+        "other.example",
+    )
     report = ingest([str(tmp_path)], store, Settings())
     by_title = {store.get_document(o.doc_id).title: o for o in report.outcomes}
     wire = by_title["Wire story"]
     assert wire.status is Status.NEW
-    assert by_title["Repost one"].status is Status.COPY and by_title["Repost one"].copy_of == wire.doc_id
+    assert (
+        by_title["Repost one"].status is Status.COPY
+        and by_title["Repost one"].copy_of == wire.doc_id
+    )
     assert by_title["Repost two"].copy_of == wire.doc_id
     assert by_title["Other story"].status is Status.NEW
     assert store.counts().originals == 2
@@ -69,7 +125,9 @@ def test_earlier_copy_ingested_later_becomes_original(tmp_path: Path, store) -> 
     late.mkdir()
     early.mkdir()
     write_record(late / "r1.json", "Later repost", paras[:4], "2025-07-02 09:00:00", "late.example")
-    write_record(late / "r2.json", "Another later repost", paras, "2025-07-03 09:00:00", "later.example")
+    write_record(
+        late / "r2.json", "Another later repost", paras, "2025-07-03 09:00:00", "later.example"
+    )
     first = ingest([str(late)], store, Settings())
     assert [o.status for o in first.outcomes] == [Status.NEW, Status.COPY]
     write_record(early / "orig.json", "Original", paras, "2025-06-30 09:00:00", "orig.example")
@@ -97,7 +155,11 @@ def test_exact_duplicate_is_stored_once(tmp_path: Path, store) -> None:  # type:
 
 
 def test_short_texts_are_never_called_copies(tmp_path: Path, store) -> None:  # type: ignore[no-untyped-def]
-    (tmp_path / "a.txt").write_text("Storm\n\nThe ferry was cancelled on Friday.\n", encoding="utf-8")
-    (tmp_path / "b.txt").write_text("Storm again\n\nThe ferry was cancelled on Friday.\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(
+        "Storm\n\nThe ferry was cancelled on Friday.\n", encoding="utf-8"
+    )
+    (tmp_path / "b.txt").write_text(
+        "Storm again\n\nThe ferry was cancelled on Friday.\n", encoding="utf-8"
+    )
     report = ingest([str(tmp_path)], store, Settings(), IngestOptions())
     assert [o.status for o in report.outcomes] == [Status.NEW, Status.NEW]

@@ -3,10 +3,10 @@ copied into the project)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from conftest import seed
-
 from triangulate.records import BlockKind, Document
 
 
@@ -80,7 +80,7 @@ def test_aggregator_capture_body_intact(cli, seeds_dir, store):  # type: ignore[
     for start, end in long_lines:
         pieces = [(s, e) for s, e in covered if s >= start and e <= end]
         assert pieces and pieces[0][0] == start and pieces[-1][1] == end, raw[start : start + 40]
-        assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:], strict=False))
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(pieces))
     title = _kinds(doc, BlockKind.TITLE)
     assert len(title) == 1 and title[0][1] == "en"
     assert doc.languages[0] == "en" and "az" in doc.languages and "ru" in doc.languages
@@ -111,7 +111,11 @@ def test_forum_repost_blocks(cli, seeds_dir, store):  # type: ignore[no-untyped-
         assert raw[q.start - 2 : q.start] == "> "
         assert raw[q.end : q.end + 1] in ("\n", "")
     second_index, second = comments[1]
-    assert all(b.parent == second_index for b in doc.blocks if second.start <= b.start < second.end and b is not second)
+    assert all(
+        b.parent == second_index
+        for b in doc.blocks
+        if second.start <= b.start < second.end and b is not second
+    )
     assert doc.source.kind.value == "forum"
     assert doc.published.value is None and doc.published.method.value == "unknown"
 

@@ -35,7 +35,12 @@ harbourdaily.example
 def test_header_body_and_trailer():  # type: ignore[no-untyped-def]
     seg, got = blocks(ARTICLE)
     kinds = [k for k, _, _ in got]
-    assert kinds[:4] == [BlockKind.TITLE, BlockKind.BOILERPLATE, BlockKind.BYLINE, BlockKind.DATELINE]
+    assert kinds[:4] == [
+        BlockKind.TITLE,
+        BlockKind.BOILERPLATE,
+        BlockKind.BYLINE,
+        BlockKind.DATELINE,
+    ]
     assert seg.title == "Caspian ferry service halted after storm"
     assert seg.source is not None and seg.source.name == "Harbour Daily"
     assert seg.author == "Leyla Mammadova and John Carter"
@@ -49,7 +54,11 @@ def test_header_body_and_trailer():  # type: ignore[no-untyped-def]
     body = [t for k, t, _ in got if k is BlockKind.BODY]
     assert body[-1].endswith("for the work.")
     assert len(body) == 3
-    assert [t for k, t, _ in got if k is BlockKind.BOILERPLATE][-3:] == ["Share", "1204", "harbourdaily.example"]
+    assert [t for k, t, _ in got if k is BlockKind.BOILERPLATE][-3:] == [
+        "Share",
+        "1204",
+        "harbourdaily.example",
+    ]
 
 
 def test_sentence_starting_with_by_is_not_a_byline():  # type: ignore[no-untyped-def]

@@ -31,7 +31,9 @@ def setting_options(*names: str) -> Callable[[F], F]:
             s: Setting = _BY_NAME[name]
             help_text = s.help + (f" [env {s.env}]" if s.env else "") + f" [default: {s.default}]"
             if s.type is bool:
-                fn = click.option(f"{s.flag}/--no-{s.flag[2:]}", name, default=None, help=help_text)(fn)
+                fn = click.option(
+                    f"{s.flag}/--no-{s.flag[2:]}", name, default=None, help=help_text
+                )(fn)
             else:
                 fn = click.option(s.flag, name, type=s.type, default=None, help=help_text)(fn)
         return fn
@@ -55,7 +57,9 @@ def _open_store(settings: Settings, *, must_exist: bool = False) -> Any:
     from .store.sqlite import SQLiteStore
 
     if must_exist and not os.path.exists(settings.db):
-        raise NotFound(f"no database at {settings.db} (run `triangulate ingest` first, or pass --db)")
+        raise NotFound(
+            f"no database at {settings.db} (run `triangulate ingest` first, or pass --db)"
+        )
     return SQLiteStore(settings.db)
 
 
@@ -139,10 +143,21 @@ class _Bar:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--published", help="Publication date (ISO, e.g. 2025-06-30) for inputs that carry none of their own.")
-@click.option("--source", "source_name", help="Name of the source of these inputs (overrides what is found).")
-@click.option("--source-kind", type=click.Choice([k.value for k in SourceKind]), help="Kind of source.")
-@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option(
+    "--published",
+    help="Publication date (ISO, e.g. 2025-06-30) for inputs that carry none of their own.",
+)
+@click.option(
+    "--source", "source_name", help="Name of the source of these inputs (overrides what is found)."
+)
+@click.option(
+    "--source-kind", type=click.Choice([k.value for k in SourceKind]), help="Kind of source."
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar (default: when stderr is a terminal).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @setting_options("max_input_mb", "fetch_timeout", "fetch_max_mb", "max_redirects", "allow_private",
                  "keep_dropped", "copy_threshold", "languages")  # fmt: skip
@@ -163,16 +178,21 @@ def ingest(
     RSS/Atom feeds, WARC and WARC.gz. Bad inputs are reported one line each and the
     rest of the batch is stored; the exit status is 1 when anything failed.
     """
-    from .pipeline import IngestOptions, ingest as run_ingest
+    from .pipeline import IngestOptions
+    from .pipeline import ingest as run_ingest
 
     settings = _settings(ctx, **overrides)
     given = None
     if published:
         given = parse_metadata_date(published, "given on the command line", DateMethod.GIVEN)
         if given is None:
-            raise click.BadParameter(f"not a date: {published!r} (use ISO, e.g. 2025-06-30)", param_hint="--published")
+            raise click.BadParameter(
+                f"not a date: {published!r} (use ISO, e.g. 2025-06-30)", param_hint="--published"
+            )
     options = IngestOptions(
-        published=given, source_name=source_name, source_kind=SourceKind(source_kind) if source_kind else None
+        published=given,
+        source_name=source_name,
+        source_kind=SourceKind(source_kind) if source_kind else None,
     )
     bar = _Bar(progress)
     with _open_store(settings) as store:
@@ -185,14 +205,15 @@ def ingest(
             click.echo(f"error: {outcome.message}", err=True)
     c = report.counts
     if as_json:
-        _echo_json({**report.to_dict(), "counts": c})
+        data = {k: v for k, v in report.to_dict().items() if k != "tally"}
+        _echo_json({**data, "counts": c})
     else:
         stored = c["new"] + c["copy"]
         click.echo(
             f"{report.inputs} input(s) in {report.seconds:.1f}s: {stored} stored ({c['new']} original, "
             f"{c['copy']} linked as copies), {c['duplicate']} exact duplicate(s), {c['unchanged']} already "
-            f"stored, {c['rejected']} rejected" + (f", {len(report.skipped)} skipped (unknown extension)"
-                                                    if report.skipped else "")
+            f"stored, {c['rejected']} rejected"
+            + (f", {len(report.skipped)} skipped (unknown extension)" if report.skipped else "")
             + f" -> {settings.db}"
         )
     if report.failed:
@@ -205,7 +226,13 @@ def ingest(
 def _date_cell(value: str | None, method: str) -> str:
     if not value:
         return "?"
-    mark = {"metadata": "", "text": " (text)", "url": " (url)", "given": " (given)", "inferred": " (inferred)"}
+    mark = {
+        "metadata": "",
+        "text": " (text)",
+        "url": " (url)",
+        "given": " (given)",
+        "inferred": " (inferred)",
+    }
     return value[:16].replace("T", " ") + mark.get(method, "")
 
 
@@ -222,7 +249,9 @@ def docs(ctx: click.Context, limit: int | None, offset: int, lang: str | None, s
     """List stored documents."""
     settings = _settings(ctx)
     with _open_store(settings, must_exist=True) as store:
-        rows = store.list_documents(limit=limit, offset=offset, language=lang, source=source, originals_only=originals)
+        rows = store.list_documents(
+            limit=limit, offset=offset, language=lang, source=source, originals_only=originals
+        )
     if as_json:
         _echo_json([r.to_dict() for r in rows])
         return
@@ -239,12 +268,16 @@ def docs(ctx: click.Context, limit: int | None, offset: int, lang: str | None, s
         ]
         for r in rows
     ]
-    click.echo(_table(table, ["ID", "PUBLISHED", "LANG", "SOURCE", "KIND", "COPY OF", "BLOCKS", "TITLE"]))
+    click.echo(
+        _table(table, ["ID", "PUBLISHED", "LANG", "SOURCE", "KIND", "COPY OF", "BLOCKS", "TITLE"])
+    )
 
 
 def _document_json(doc: Document) -> dict[str, Any]:
     out = doc.to_dict()
-    out["blocks"] = [{"index": i, **b.to_dict(), "text": doc.block_text(b)} for i, b in enumerate(doc.blocks)]
+    out["blocks"] = [
+        {"index": i, **b.to_dict(), "text": doc.block_text(b)} for i, b in enumerate(doc.blocks)
+    ]
     return out
 
 
@@ -275,7 +308,11 @@ def show(ctx: click.Context, doc: str, full: bool, raw_text: bool, as_json: bool
         + (f"  [{d.source.evidence}]" if d.source.evidence else ""),
         f"url:       {d.url or '-'}",
         f"published: {p.value or 'unknown'}"
-        + (f" ({p.precision.value}, {p.method.value}: {p.evidence})" if p.value and p.precision else ""),
+        + (
+            f" ({p.precision.value}, {p.method.value}: {p.evidence})"
+            if p.value and p.precision
+            else ""
+        ),
         f"languages: {', '.join(d.languages) or 'und'}",
         f"read from: {d.locator} ({d.input_format.value}, {d.encoding})",
     ]
@@ -288,10 +325,22 @@ def show(ctx: click.Context, doc: str, full: bool, raw_text: bool, as_json: bool
     click.echo("\n".join(lines) + "\n")
     rows = []
     for i, b in enumerate(d.blocks):
-        kind = b.kind.value + (f" #{b.number}" if b.number is not None else "") + (f" ({b.author})" if b.author else "")
+        kind = (
+            b.kind.value
+            + (f" #{b.number}" if b.number is not None else "")
+            + (f" ({b.author})" if b.author else "")
+        )
         indent = "  " if b.parent is not None else ""
         text = d.block_text(b)
-        rows.append([str(i), indent + kind, b.lang, f"{b.start}-{b.end}", text.replace("\n", " ⏎ ") if full else _clip(text, 70)])
+        rows.append(
+            [
+                str(i),
+                indent + kind,
+                b.lang,
+                f"{b.start}-{b.end}",
+                text.replace("\n", " ⏎ ") if full else _clip(text, 70),
+            ]
+        )
     click.echo(_table(rows, ["#", "KIND", "LANG", "OFFSETS", "TEXT"]))
 
 
@@ -306,7 +355,11 @@ def rejections(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         _echo_json([r.to_dict() for r in rows])
         return
-    click.echo(_table([[r.locator, r.code, _clip(r.message, 80)] for r in rows], ["INPUT", "CODE", "REASON"]))
+    click.echo(
+        _table(
+            [[r.locator, r.code, _clip(r.message, 80)] for r in rows], ["INPUT", "CODE", "REASON"]
+        )
+    )
 
 
 @main.command("settings")
@@ -316,7 +369,14 @@ def settings_cmd(ctx: click.Context, as_json: bool) -> None:
     """Settings with their current values (after environment variables)."""
     current = _settings(ctx)
     rows = [
-        {"name": s.name, "flag": s.flag, "env": s.env, "default": s.default, "value": getattr(current, s.name), "help": s.help}
+        {
+            "name": s.name,
+            "flag": s.flag,
+            "env": s.env,
+            "default": s.default,
+            "value": getattr(current, s.name),
+            "help": s.help,
+        }
         for s in SETTINGS
     ]
     if as_json:
@@ -338,7 +398,10 @@ def demo(ctx: click.Context, folder: str) -> None:
         report = run_ingest([folder], store, settings)
         rows = store.list_documents()
         counts = store.counts()
-        show_id = next((r.id for r in rows if r.source.kind is SourceKind.AGGREGATOR), rows[0].id if rows else None)
+        show_id = next(
+            (r.id for r in rows if r.source.kind is SourceKind.AGGREGATOR),
+            rows[0].id if rows else None,
+        )
     c = report.counts
     click.secho(f"== Ingested {folder} into {settings.db}", bold=True)
     click.echo(
@@ -366,7 +429,9 @@ def demo(ctx: click.Context, folder: str) -> None:
     if show_id:
         click.secho(f"\n== Blocks of one capture (triangulate show {show_id})", bold=True)
         ctx.invoke(show, doc=show_id)
-    click.echo("\nTimeline, claims and conflicts arrive with the understanding and triangulation stages.")
+    click.echo(
+        "\nTimeline, claims and conflicts arrive with the understanding and triangulation stages."
+    )
 
 
 @main.group()
@@ -375,9 +440,16 @@ def bench() -> None:
 
 
 @bench.command("ingest")
-@click.option("--docs", "n_docs", type=int, default=10000, show_default=True, help="Documents to generate.")
-@click.option("--workdir", type=click.Path(file_okay=False), default="bench-out/ingest", show_default=True,
-              help="Where the generated corpus and database go (the corpus is reused when present).")
+@click.option(
+    "--docs", "n_docs", type=int, default=10000, show_default=True, help="Documents to generate."
+)
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False),
+    default="bench-out/ingest",
+    show_default=True,
+    help="Where the generated corpus and database go (the corpus is reused when present).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON only.")
 def bench_ingest(n_docs: int, workdir: str, as_json: bool) -> None:
     """Ingest + segment throughput (documents/s, MB/s) and peak memory on a generated
@@ -396,7 +468,11 @@ def bench_ingest(n_docs: int, workdir: str, as_json: bool) -> None:
 def run(argv: Iterable[str] | None = None) -> int:
     """Entry for tests and ``python -m triangulate``: returns the exit status."""
     try:
-        main.main(args=list(argv) if argv is not None else None, prog_name="triangulate", standalone_mode=False)
+        main.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="triangulate",
+            standalone_mode=False,
+        )
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:

@@ -55,17 +55,32 @@ def content_text(text: str, blocks: Iterable[Block]) -> str:
 
 
 def _hash64(s: str) -> int:
-    # Signed, so it fits SQLite's INTEGER.
-    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+    # Stable across processes (unlike hash()), since fingerprints are stored.
+    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+_MASK = (1 << 64) - 1
+_BASE = 0x100000001B3  # an odd 64-bit multiplier (the FNV prime) mixes word hashes well
+_SIGN = 1 << 63
 
 
 def shingles(text: str) -> frozenset[int]:
+    """Hashes of the word 5-grams of ``text`` (lower-cased), as signed 64-bit ints so
+    they fit SQLite's INTEGER. Each distinct word is hashed once; a shingle's hash is a
+    polynomial over its words' hashes, which is much cheaper than hashing its text."""
     words = [w.lower() for w in _WORD.findall(unicodedata.normalize("NFC", text))]
-    if len(words) < SHINGLE_WORDS:
-        return frozenset({_hash64(" ".join(words))}) if words else frozenset()
-    return frozenset(
-        _hash64(" ".join(words[i : i + SHINGLE_WORDS])) for i in range(len(words) - SHINGLE_WORDS + 1)
-    )
+    if not words:
+        return frozenset()
+    cache: dict[str, int] = {}
+    ids = [cache[w] if w in cache else cache.setdefault(w, _hash64(w)) for w in words]
+    n = min(SHINGLE_WORDS, len(ids))
+    out = set()
+    for i in range(len(ids) - n + 1):
+        h = 0
+        for wid in ids[i : i + n]:
+            h = (h * _BASE + wid) & _MASK
+        out.add(h - (1 << 64) if h & _SIGN else h)
+    return frozenset(out)
 
 
 def fingerprints(shingle_set: frozenset[int]) -> list[int]:

@@ -88,14 +88,19 @@ class IngestReport(Record):
     bytes_read: int = 0
     seconds: float = 0.0
 
+    tally: Counter[str] = field(default_factory=Counter)
+
+    def add(self, outcome: Outcome) -> None:
+        self.outcomes.append(outcome)
+        self.tally[outcome.status.value] += 1  # kept as we go: progress reads it often
+
     @property
     def counts(self) -> dict[str, int]:
-        c = Counter(o.status.value for o in self.outcomes)
-        return {s.value: c.get(s.value, 0) for s in Status}
+        return {s.value: self.tally.get(s.value, 0) for s in Status}
 
     @property
     def failed(self) -> bool:
-        return any(o.status is Status.REJECTED for o in self.outcomes)
+        return self.tally.get(Status.REJECTED.value, 0) > 0
 
 
 ProgressFn = Callable[[Progress], None]
@@ -113,11 +118,13 @@ def ingest(
     options = options or IngestOptions()
     started = time.perf_counter()
     expanded = expand(args)
-    report = IngestReport(skipped=expanded.skipped, inputs=len(expanded.inputs) + len(expanded.missing))
+    report = IngestReport(
+        skipped=expanded.skipped, inputs=len(expanded.inputs) + len(expanded.missing)
+    )
     for failure in expanded.missing:
         _reject(store, report, failure)
     total_bytes = sum(ref.size for ref in expanded.inputs)
-    identify = identifier_for(settings.language_codes).identify
+    identify = identifier_for(settings.language_codes).identify_many
     for number, ref in enumerate(expanded.inputs, start=1):
         for item in read_items(ref, settings, stdin):
             if isinstance(item, InputFailure):
@@ -130,7 +137,7 @@ def ingest(
                     exc.input_name = item.locator
                 _reject(store, report, InputFailure(item.locator, exc))
                 continue
-            report.outcomes.append(outcome)
+            report.add(outcome)
         report.bytes_read += ref.size
         if on_progress:
             on_progress(_progress(report, number, len(expanded.inputs), total_bytes))
@@ -153,8 +160,13 @@ def _progress(report: IngestReport, done: int, total: int, total_bytes: int) -> 
 def _reject(store: Store, report: IngestReport, failure: InputFailure) -> None:
     with store.transaction():
         store.record_rejection(failure.locator, failure.error)
-    report.outcomes.append(
-        Outcome(failure.locator, Status.REJECTED, error_code=failure.error.code, message=failure.error.one_line())
+    report.add(
+        Outcome(
+            failure.locator,
+            Status.REJECTED,
+            error_code=failure.error.code,
+            message=failure.error.one_line(),
+        )
     )
 
 
@@ -164,7 +176,9 @@ def _reject(store: Store, report: IngestReport, failure: InputFailure) -> None:
 def segment_item(item: RawItem, settings: Settings) -> Segmented:
     """The segment stage: stored text and typed blocks for one raw item."""
     if item.format is InputFormat.HTML:
-        return segment_html(item.text, url=item.url, keep_dropped=settings.keep_dropped, locator=item.locator)
+        return segment_html(
+            item.text, url=item.url, keep_dropped=settings.keep_dropped, locator=item.locator
+        )
     if item.format is InputFormat.ARTICLE:
         return _segment_article(item)
     return segment_plain_text(item.text)
@@ -190,7 +204,9 @@ def _segment_article(item: RawItem) -> Segmented:
     base = len(blocks)
     for b in body.blocks:
         parent = None if b.parent is None else b.parent + base
-        blocks.append(dataclasses.replace(b, start=b.start + shift, end=b.end + shift, parent=parent))
+        blocks.append(
+            dataclasses.replace(b, start=b.start + shift, end=b.end + shift, parent=parent)
+        )
     return Segmented(
         text=prefix + body_text,
         blocks=tuple(blocks),
@@ -219,7 +235,9 @@ def _domain(url: str | None) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
-def _merge_source(item: RawItem, seg: Segmented, options: IngestOptions, url: str | None) -> SourceInfo:
+def _merge_source(
+    item: RawItem, seg: Segmented, options: IngestOptions, url: str | None
+) -> SourceInfo:
     """Metadata first, then what the text showed, then the URL's host; the user's
     --source / --source-kind override."""
     meta, text = item.source, seg.source
@@ -228,7 +246,11 @@ def _merge_source(item: RawItem, seg: Segmented, options: IngestOptions, url: st
     kind = SourceKind.UNKNOWN
     evidence = []
     for candidate in (meta, text):
-        if candidate is not None and candidate.kind is not SourceKind.UNKNOWN and kind is SourceKind.UNKNOWN:
+        if (
+            candidate is not None
+            and candidate.kind is not SourceKind.UNKNOWN
+            and kind is SourceKind.UNKNOWN
+        ):
             kind = candidate.kind
         if candidate is not None and candidate.evidence:
             evidence.append(candidate.evidence)
@@ -242,14 +264,21 @@ def _merge_source(item: RawItem, seg: Segmented, options: IngestOptions, url: st
     return SourceInfo(name=name, domain=domain, kind=kind, evidence="; ".join(evidence))
 
 
-def _published(item: RawItem, seg: Segmented, options: IngestOptions, url: str | None) -> PublishedDate:
+def _published(
+    item: RawItem, seg: Segmented, options: IngestOptions, url: str | None
+) -> PublishedDate:
     for found in (item.published, seg.published, url_date(url), options.published):
         if found is not None and found.value:
             return found
     return PublishedDate.unknown()
 
 
-def build_document(item: RawItem, settings: Settings, options: IngestOptions, identify: Callable[[str], str]) -> Document:
+def build_document(
+    item: RawItem,
+    settings: Settings,
+    options: IngestOptions,
+    identify: Callable[[Sequence[str]], list[str]],
+) -> Document:
     seg = segment_item(item, settings)
     if not seg.text.strip() or not seg.blocks:
         raise NoContent("no text to store", input_name=item.locator)
@@ -284,10 +313,11 @@ def _earlier(a: Document, b: Document) -> bool:
     return a.published.value[:n] < b.published.value[:n]
 
 
-def find_copy_link(doc: Document, store: Store, settings: Settings) -> tuple[CopyLink | None, Document | None]:
-    """The earliest copy ``doc`` repeats, or (None, root) when ``doc`` is earlier than
-    the copies it matches and should become their original."""
-    own = dedup.shingles(dedup.content_text(doc.text, doc.blocks))
+def find_copy_link(
+    doc: Document, own: frozenset[int], store: Store, settings: Settings
+) -> tuple[CopyLink | None, Document | None]:
+    """The earliest copy ``doc`` (whose shingles are ``own``) repeats, or (None, root)
+    when ``doc`` is earlier than the copies it matches and should become their original."""
     if len(own) < dedup.MIN_SHINGLES:
         return None, None
     fps = dedup.fingerprints(own)
@@ -322,7 +352,7 @@ def ingest_item(
     store: Store,
     settings: Settings,
     options: IngestOptions,
-    identify: Callable[[str], str],
+    identify: Callable[[Sequence[str]], list[str]],
 ) -> Outcome:
     doc = build_document(item, settings, options, identify)
     with store.transaction():
@@ -330,16 +360,21 @@ def ingest_item(
         if existing is not None:
             fresh = store.add_sighting(existing, item.locator, item.url)
             store.clear_rejections(item.locator)
-            return Outcome(item.locator, Status.DUPLICATE if fresh else Status.UNCHANGED, doc_id=existing)
-        link, displaced = find_copy_link(doc, store, settings)
-        doc.copy = link
+            return Outcome(
+                item.locator, Status.DUPLICATE if fresh else Status.UNCHANGED, doc_id=existing
+            )
         own = dedup.shingles(dedup.content_text(doc.text, doc.blocks))
+        link, displaced = find_copy_link(doc, own, store, settings)
+        doc.copy = link
         store.insert_document(doc, dedup.fingerprints(own), STAGE_TAG)
         if displaced is not None:
             _become_original(doc, displaced, own, store)
         store.clear_rejections(item.locator)
     return Outcome(
-        item.locator, Status.COPY if link else Status.NEW, doc_id=doc.id, copy_of=link.original if link else None
+        item.locator,
+        Status.COPY if link else Status.NEW,
+        doc_id=doc.id,
+        copy_of=link.original if link else None,
     )
 
 
@@ -358,7 +393,11 @@ def _become_original(doc: Document, old_root: Document, own: frozenset[int], sto
         assert prior.copy is not None
         store.set_copy(
             member,
-            CopyLink(doc.id, prior.copy.score, prior.copy.reason + f"; re-linked to earlier copy {doc.id}"),
+            CopyLink(
+                doc.id,
+                prior.copy.score,
+                prior.copy.reason + f"; re-linked to earlier copy {doc.id}",
+            ),
         )
 
 

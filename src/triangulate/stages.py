@@ -38,22 +38,41 @@ def register(stage: Stage) -> Stage:
 
 
 READ = register(
-    Stage("read", 1, frozenset(), frozenset({"raw"}), "bytes -> decoded raw items with metadata hints")
+    Stage(
+        "read", 1, frozenset(), frozenset({"raw"}), "bytes -> decoded raw items with metadata hints"
+    )
 )
 SEGMENT = register(
-    Stage("segment", 1, frozenset({"raw"}), frozenset({"text", "blocks", "published", "source"}),
-          "typed blocks with offsets; publication date and source from the text")
+    Stage(
+        "segment",
+        1,
+        frozenset({"raw"}),
+        frozenset({"text", "blocks", "published", "source"}),
+        "typed blocks with offsets; publication date and source from the text",
+    )
 )
 LANGUAGE = register(
-    Stage("language", 1, frozenset({"text", "blocks"}), frozenset({"languages"}), "language per block")
+    Stage(
+        "language", 1, frozenset({"text", "blocks"}), frozenset({"languages"}), "language per block"
+    )
 )
 DEDUP = register(
-    Stage("dedup", 1, frozenset({"text", "blocks", "published"}), frozenset({"content_hash", "copy"}),
-          "exact duplicates and repost links to the earliest copy")
+    Stage(
+        "dedup",
+        1,
+        frozenset({"text", "blocks", "published"}),
+        frozenset({"content_hash", "copy"}),
+        "exact duplicates and repost links to the earliest copy",
+    )
 )
 STORE = register(
-    Stage("store", 1, frozenset({"text", "blocks", "languages", "content_hash", "copy", "source"}),
-          frozenset({"stored"}), "one transaction per document")
+    Stage(
+        "store",
+        1,
+        frozenset({"text", "blocks", "languages", "content_hash", "copy", "source"}),
+        frozenset({"stored"}),
+        "one transaction per document",
+    )
 )
 
 INGEST_ORDER: tuple[str, ...] = ("read", "segment", "language", "dedup", "store")
@@ -68,7 +87,9 @@ def check_order(names: Sequence[str]) -> list[Stage]:
             raise StageOrderError(f"unknown stage {name!r}")
         missing = stage.requires - available
         if missing:
-            raise StageOrderError(f"stage {name!r} needs {sorted(missing)} which no earlier stage provides")
+            raise StageOrderError(
+                f"stage {name!r} needs {sorted(missing)} which no earlier stage provides"
+            )
         available |= stage.provides
         stages.append(stage)
     return stages

@@ -30,24 +30,140 @@ from pathlib import Path
 from ..records import Record
 
 _VOCAB = {
-    "en": (
-        "police officials detained residents city ministry foreign statement said reported according "
-        "sources local court investigation security forces office agency journalists citizens protest "
-        "government embassy relations tensions visit cancelled raid arrested witnesses released charges "
-        "spokeswoman deputy editor demanded explanation response crisis diplomatic measures border trade"
-    ).split(),
-    "ru": (
-        "полиция задержала жителей города министерство иностранных дел заявление сообщили по данным "
-        "источники суд расследование силовики офис агентство журналисты граждане протест правительство "
-        "посольство отношения напряжённость визит отменён обыск арестованы свидетели освобождены "
-        "обвинения представитель редактор потребовал объяснений ответ кризис меры граница торговля"
-    ).split(),
-    "az": (
-        "polis saxladı sakinlər şəhər nazirlik xarici işlər bəyanat bildirib məlumata görə mənbələr "
-        "məhkəmə araşdırma təhlükəsizlik qüvvələri ofis agentlik jurnalistlər vətəndaşlar etiraz hökumət "
-        "səfirlik münasibətlər gərginlik səfər ləğv edildi basqın həbs olunub şahidlər azad ittihamlar "
-        "sözçü redaktor izahat tələb etdi cavab böhran tədbirlər sərhəd ticarət"
-    ).split(),
+    "en": [
+        "police",
+        "officials",
+        "detained",
+        "residents",
+        "city",
+        "ministry",
+        "foreign",
+        "statement",
+        "said",
+        "reported",
+        "according",
+        "sources",
+        "local",
+        "court",
+        "investigation",
+        "security",
+        "forces",
+        "office",
+        "agency",
+        "journalists",
+        "citizens",
+        "protest",
+        "government",
+        "embassy",
+        "relations",
+        "tensions",
+        "visit",
+        "cancelled",
+        "raid",
+        "arrested",
+        "witnesses",
+        "released",
+        "charges",
+        "spokeswoman",
+        "deputy",
+        "editor",
+        "demanded",
+        "explanation",
+        "response",
+        "crisis",
+        "diplomatic",
+        "measures",
+        "border",
+        "trade",
+    ],
+    "ru": [
+        "полиция",
+        "задержала",
+        "жителей",
+        "города",
+        "министерство",
+        "иностранных",
+        "дел",
+        "заявление",
+        "сообщили",
+        "по",
+        "данным",
+        "источники",
+        "суд",
+        "расследование",
+        "силовики",
+        "офис",
+        "агентство",
+        "журналисты",
+        "граждане",
+        "протест",
+        "правительство",
+        "посольство",
+        "отношения",
+        "напряжённость",
+        "визит",
+        "отменён",
+        "обыск",
+        "арестованы",
+        "свидетели",
+        "освобождены",
+        "обвинения",
+        "представитель",
+        "редактор",
+        "потребовал",
+        "объяснений",
+        "ответ",
+        "кризис",
+        "меры",
+        "граница",
+        "торговля",
+    ],
+    "az": [
+        "polis",
+        "saxladı",
+        "sakinlər",
+        "şəhər",
+        "nazirlik",
+        "xarici",
+        "işlər",
+        "bəyanat",
+        "bildirib",
+        "məlumata",
+        "görə",
+        "mənbələr",
+        "məhkəmə",
+        "araşdırma",
+        "təhlükəsizlik",
+        "qüvvələri",
+        "ofis",
+        "agentlik",
+        "jurnalistlər",
+        "vətəndaşlar",
+        "etiraz",
+        "hökumət",
+        "səfirlik",
+        "münasibətlər",
+        "gərginlik",
+        "səfər",
+        "ləğv",
+        "edildi",
+        "basqın",
+        "həbs",
+        "olunub",
+        "şahidlər",
+        "azad",
+        "ittihamlar",
+        "sözçü",
+        "redaktor",
+        "izahat",
+        "tələb",
+        "etdi",
+        "cavab",
+        "böhran",
+        "tədbirlər",
+        "sərhəd",
+        "ticarət",
+    ],
 }
 _UI = ["Share", "Поделиться", "Paylaş", "Избранное", "12", "348", "news.example", "5 sources"]
 
@@ -58,11 +174,20 @@ def _sentence(rng: random.Random, lang: str) -> str:
 
 
 def _paragraphs(rng: random.Random, lang: str) -> list[str]:
-    return [" ".join(_sentence(rng, lang) for _ in range(rng.randint(3, 6))) for _ in range(rng.randint(4, 8))]
+    return [
+        " ".join(_sentence(rng, lang) for _ in range(rng.randint(3, 6)))
+        for _ in range(rng.randint(4, 8))
+    ]
 
 
 def _text_doc(rng: random.Random, lang: str, title: str, paras: list[str], day: int) -> str:
-    lines = [title, "", f"By Reporter {rng.randint(1, 500)}", f"{day:02d}.06.2025 {rng.randint(0, 23):02d}:15", ""]
+    lines = [
+        title,
+        "",
+        f"By Reporter {rng.randint(1, 500)}",
+        f"{day:02d}.06.2025 {rng.randint(0, 23):02d}:15",
+        "",
+    ]
     for i, p in enumerate(paras):
         lines += [p, ""]
         if i == 1 and rng.random() < 0.3:
@@ -97,7 +222,11 @@ def generate_corpus(folder: Path, n_docs: int, seed: int = 2025) -> dict[str, in
         lang = rng.choices(["en", "ru", "az"], weights=[5, 3, 2])[0]
         if made and rng.random() < 0.1:
             lang, title, paras = rng.choice(made)
-            paras = paras[: max(2, len(paras) // 2)] if rng.random() < 0.5 else [*paras, _sentence(rng, lang)]
+            paras = (
+                paras[: max(2, len(paras) // 2)]
+                if rng.random() < 0.5
+                else [*paras, _sentence(rng, lang)]
+            )
             title = title + " (repost)"
             counts["reposts"] += 1
         else:
@@ -107,9 +236,13 @@ def generate_corpus(folder: Path, n_docs: int, seed: int = 2025) -> dict[str, in
         day = rng.randint(1, 30)
         kind = rng.choices(["text", "html", "jsonl"], weights=[5, 3, 2])[0]
         if kind == "text":
-            (folder / f"doc{n:06d}.txt").write_text(_text_doc(rng, lang, title, paras, day), encoding="utf-8")
+            (folder / f"doc{n:06d}.txt").write_text(
+                _text_doc(rng, lang, title, paras, day), encoding="utf-8"
+            )
         elif kind == "html":
-            (folder / f"doc{n:06d}.html").write_text(_html_doc(lang, title, paras, day, n), encoding="utf-8")
+            (folder / f"doc{n:06d}.html").write_text(
+                _html_doc(lang, title, paras, day, n), encoding="utf-8"
+            )
         else:
             record = {
                 "title": title,
@@ -122,12 +255,16 @@ def generate_corpus(folder: Path, n_docs: int, seed: int = 2025) -> dict[str, in
             }
             jsonl_batch.append(json.dumps(record, ensure_ascii=False))
             if len(jsonl_batch) == 100:
-                (folder / f"batch{jsonl_files:04d}.jsonl").write_text("\n".join(jsonl_batch) + "\n", "utf-8")
+                (folder / f"batch{jsonl_files:04d}.jsonl").write_text(
+                    "\n".join(jsonl_batch) + "\n", "utf-8"
+                )
                 jsonl_files += 1
                 jsonl_batch = []
         counts[kind] += 1
     if jsonl_batch:
-        (folder / f"batch{jsonl_files:04d}.jsonl").write_text("\n".join(jsonl_batch) + "\n", "utf-8")
+        (folder / f"batch{jsonl_files:04d}.jsonl").write_text(
+            "\n".join(jsonl_batch) + "\n", "utf-8"
+        )
     return counts
 
 
@@ -146,7 +283,7 @@ class IngestBench(Record):
     html_docs: int
     ratio_vs_read_hash: float
     ratio_vs_trafilatura: float
-    cores: int
+    processes: int  # ingest runs in one process (lingua may use more threads)
 
 
 def _files(folder: Path) -> list[Path]:
@@ -184,7 +321,17 @@ def run_ingest_bench(n_docs: int, workdir: Path) -> IngestBench:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "triangulate", "--db", str(db), "ingest", "--no-progress", "--json", str(corpus)],
+        [
+            sys.executable,
+            "-m",
+            "triangulate",
+            "--db",
+            str(db),
+            "ingest",
+            "--no-progress",
+            "--json",
+            str(corpus),
+        ],
         capture_output=True,
         text=True,
         env={**os.environ, "TRIANGULATE_DB": str(db)},
@@ -214,5 +361,5 @@ def run_ingest_bench(n_docs: int, workdir: Path) -> IngestBench:
         html_docs=html_n,
         ratio_vs_read_hash=round(docs_per_s / read_rate, 4),
         ratio_vs_trafilatura=round(docs_per_s / trafilatura_rate, 3),
-        cores=1,
+        processes=1,
     )

@@ -374,49 +374,52 @@ class _GunzipStream(io.RawIOBase):
     _CHUNK = 1 << 16
 
     def __init__(self, raw: BinaryIO) -> None:
-        self.raw = raw
+        self.raw_file = raw
         self.problem: str | None = None
         self.produced = 0
-        self._inflater: Any = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        self._pending = b""
+        self._inflater: Any = None  # None between members
+        self._input = b""  # compressed bytes not yet given to the inflater
         self._done = False
 
     def readable(self) -> bool:
         return True
 
+    def _stop(self, problem: str | None) -> int:
+        self.problem = problem
+        self._done = True
+        return 0
+
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
+        if not len(view):
+            return 0  # zlib reads a max_length of 0 as "no limit"
         while not self._done:
-            if self._inflater.eof:
-                # A member ended: what follows is the next member, zero padding, or junk.
-                rest = (self._inflater.unused_data + self._pending).lstrip(b"\x00")
-                if not rest:
-                    rest = self.raw.read(self._CHUNK).lstrip(b"\x00")
-                    if not rest:
-                        self._done = True  # a clean end after a whole member
-                        break
-                if not rest.startswith(_GZIP_MAGIC):
-                    self.problem = "corrupt gzip: unexpected bytes after the end of the stream"
-                    self._done = True
-                    break
-                self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-                self._pending = rest
-            if not self._pending:
-                self._pending = self.raw.read(self._CHUNK)
-                if not self._pending:
-                    self.problem = (
+            if not self._input:
+                self._input = self.raw_file.read(self._CHUNK)
+                if not self._input:
+                    if self._inflater is None:
+                        return self._stop(None)  # a clean end after a whole member
+                    return self._stop(
                         f"truncated gzip: the stream ends after {self.produced} bytes of "
                         "output, before its end marker"
                     )
-                    self._done = True
-                    break
+            if self._inflater is None:
+                # Between members: the next one, zero padding (harmless), or junk.
+                self._input = self._input.lstrip(b"\x00")
+                if not self._input:
+                    continue
+                if not self._input.startswith(_GZIP_MAGIC):
+                    return self._stop("corrupt gzip: unexpected bytes after the end of the stream")
+                self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
             try:
-                chunk = self._inflater.decompress(self._pending, len(view))
+                chunk = self._inflater.decompress(self._input, len(view))
             except zlib.error as exc:
-                self.problem = f"corrupt gzip after {self.produced} bytes of output: {exc}"
-                self._done = True
-                break
-            self._pending = self._inflater.unconsumed_tail
+                return self._stop(f"corrupt gzip after {self.produced} bytes of output: {exc}")
+            if self._inflater.eof:
+                self._input = self._inflater.unused_data
+                self._inflater = None
+            else:
+                self._input = self._inflater.unconsumed_tail
             if chunk:
                 view[: len(chunk)] = chunk
                 self.produced += len(chunk)
@@ -430,7 +433,8 @@ def read_warc_stream(name: str, fh: BinaryIO, *, max_bytes: int) -> Iterator[Ite
     head = fh.read(2)
     fh.seek(-len(head), io.SEEK_CUR)
     gz = _GunzipStream(fh) if head == _GZIP_MAGIC else None
-    stream = io.BufferedReader(gz if gz is not None else fh)  # type: ignore[arg-type]
+    source: Any = gz if gz is not None else fh
+    stream: io.BufferedReader = io.BufferedReader(source)
     try:
         yield from _read_warc(name, stream, max_bytes, lambda: gz.problem if gz else None)
     except InputError as exc:

@@ -55,7 +55,9 @@ def month_number(token: str) -> int | None:
 _TIME = r"(?:[ ,T|]+(?:at\s+|в\s+|saat\s+|-\s+)?(?P<hh>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?::(?P<ss>[0-5]\d))?(?!\d))?"
 _WORD = r"(?P<mon>[^\W\d_]{3,12}\.?)"
 _PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"(?P<y>(?:19|20)\d{2})-(?P<m>0?[1-9]|1[0-2])-(?P<d>0?[1-9]|[12]\d|3[01])(?!\d)" + _TIME),
+    re.compile(
+        r"(?P<y>(?:19|20)\d{2})-(?P<m>0?[1-9]|1[0-2])-(?P<d>0?[1-9]|[12]\d|3[01])(?!\d)" + _TIME
+    ),
     re.compile(
         r"(?P<d>0?[1-9]|[12]\d|3[01])\.(?P<m>0?[1-9]|1[0-2])\.(?P<y>(?:19|20)\d{2})" + _TIME
     ),
@@ -67,7 +69,9 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     ),
     # June 30, 2025
     re.compile(
-        _WORD + r"\s+(?P<d>0?[1-9]|[12]\d|3[01])(?!\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})" + _TIME
+        _WORD
+        + r"\s+(?P<d>0?[1-9]|[12]\d|3[01])(?!\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})"
+        + _TIME
     ),
 )
 

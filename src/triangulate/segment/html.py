@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import lxml.html
 from lxml import etree
@@ -142,7 +143,7 @@ def segment_html(
         raise NoContent(f"HTML could not be parsed: {exc}", input_name=locator) from exc
     import trafilatura
 
-    extracted = trafilatura.bare_extraction(
+    extracted: Any = trafilatura.bare_extraction(
         html,
         url=url,
         with_metadata=True,
@@ -210,9 +211,13 @@ def segment_html(
                     b.add(BlockKind.CAPTION, text, "figure caption", confidence=0.95)
             else:
                 text = _element_text(el)
-                if len(text.split()) <= KICKER_MAX_WORDS and not text.rstrip().endswith(_SENTENCE_END):
+                if len(text.split()) <= KICKER_MAX_WORDS and not text.rstrip().endswith(
+                    _SENTENCE_END
+                ):
                     # "Azerbaijan / Russia" above a headline: a kicker or label, not prose.
-                    b.add(BlockKind.HEADING, text, f"short <{tag}> (kicker or label)", confidence=0.7)
+                    b.add(
+                        BlockKind.HEADING, text, f"short <{tag}> (kicker or label)", confidence=0.7
+                    )
                 else:
                     b.add(BlockKind.BODY, text, f"<{tag}>")
             first = False
@@ -220,14 +225,21 @@ def segment_html(
         _fallback_blocks(tree, b)
     for name, text in captions.items():
         if name not in used_captions:
-            b.add(BlockKind.CAPTION, text, "figure caption (image not kept by extractor)", confidence=0.8)
+            b.add(
+                BlockKind.CAPTION,
+                text,
+                "figure caption (image not kept by extractor)",
+                confidence=0.8,
+            )
     if extracted is not None and getattr(extracted, "commentsbody", None) is not None:
         for number, el in enumerate(extracted.commentsbody, start=1):
             text = _element_text(el)
             container = b.add(BlockKind.COMMENT, text, "comment (extractor)", number=number)
             if container is not None:
                 start, end = b.blocks[container].start, b.blocks[container].end
-                b.blocks.append(Block(BlockKind.COMMENT_TEXT, start, end, parent=container, note="comment text"))
+                b.blocks.append(
+                    Block(BlockKind.COMMENT_TEXT, start, end, parent=container, note="comment text")
+                )
     if not any(blk.kind.is_content for blk in b.blocks):
         raise NoContent("no readable text in the HTML", input_name=locator)
     if keep_dropped:
@@ -237,7 +249,12 @@ def segment_html(
                 b.add(BlockKind.BOILERPLATE, line, "dropped by the extractor", confidence=0.7)
                 kept += " " + line
     return Segmented(
-        text=b.text, blocks=tuple(b.blocks), title=title, author=author, published=published, source=source
+        text=b.text,
+        blocks=tuple(b.blocks),
+        title=title,
+        author=author,
+        published=published,
+        source=source,
     )
 
 
@@ -255,8 +272,10 @@ def _fallback_blocks(tree: lxml.html.HtmlElement, b: _Builder) -> None:
         if not text or text in seen:
             continue
         seen.add(text)
-        kind = BlockKind.HEADING if el.tag.startswith("h") else (
-            BlockKind.QUOTE if el.tag == "blockquote" else BlockKind.BODY
+        kind = (
+            BlockKind.HEADING
+            if el.tag.startswith("h")
+            else (BlockKind.QUOTE if el.tag == "blockquote" else BlockKind.BODY)
         )
         b.add(kind, text, f"<{el.tag}> (fallback: extractor found no main text)", confidence=0.6)
     if len(b.blocks) == before:

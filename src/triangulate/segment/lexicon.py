@@ -69,9 +69,7 @@ def load_lexicon() -> Lexicon:
             rf"(?i)^(?P<author>\S.{{0,40}}?)\s+(?:{_alternation(raw['comment_author_verbs'])})\s*:?$"
         ),
         closed_notice=frozenset(w.lower() for w in raw["closed_notices"]),
-        sources_count=re.compile(
-            rf"(?i)^\d+\s*(?:{_alternation(raw['sources_count_words'])})$"
-        ),
+        sources_count=re.compile(rf"(?i)^\d+\s*(?:{_alternation(raw['sources_count_words'])})$"),
         widget_words=frozenset(w.lower() for w in raw["widget_words"]),
         language_switch=re.compile(rf"^(?:{codes})(?:\s*[|/·•,]?\s*(?:{codes}))*$"),
         domain=re.compile(rf"(?i)^{domain}$"),

@@ -18,7 +18,7 @@ Languages are assigned afterwards by ``assign_languages``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..ingest.pubdate import dateline_date
@@ -160,7 +160,7 @@ def _merge_wrapped(text: str, units: list[Unit]) -> list[Unit]:
 
 
 def _ends_like_sentence(text: str) -> bool:
-    return text.rstrip("»\"”’)] ").endswith(tuple(".!?…"))
+    return text.rstrip('»"”’)] ').endswith(tuple(".!?…"))
 
 
 def _runs_on(text: str) -> bool:
@@ -239,7 +239,7 @@ class _Rules:
         return name
 
     def credit(self, text: str) -> bool:
-        if len(text) > 120 or _ends_like_sentence(text) and len(_words(text)) > 8:
+        if len(text) > 120 or (_ends_like_sentence(text) and len(_words(text)) > 8):
             return False
         return bool(self.lex.credit.match(text) or self.lex.credit_agency.match(text))
 
@@ -248,7 +248,11 @@ class _Rules:
             return None
         if self.lex.related_prefix.match(text):
             return "related-link prefix"
-        if self.lex.site_suffix.search(text) and not _ends_like_sentence(text) and not _runs_on(text):
+        if (
+            self.lex.site_suffix.search(text)
+            and not _ends_like_sentence(text)
+            and not _runs_on(text)
+        ):
             return "headline with a site suffix"
         return None
 
@@ -365,7 +369,9 @@ def segment_plain_text(
                 )
                 comment_indent = unit.indent
                 if numbered:
-                    rest = Unit(unit.start + numbered.end(), unit.end, unit.indent, t[numbered.end() :])
+                    rest = Unit(
+                        unit.start + numbered.end(), unit.end, unit.indent, t[numbered.end() :]
+                    )
                     sub_author = rules.comment_author(rest.text)
                     if sub_author:
                         state.drafts[comment].author = sub_author
@@ -450,9 +456,13 @@ def segment_plain_text(
             and not _runs_on(t)
         ):
             if lex.photo_word.search(t):
-                state.add(_Draft(BlockKind.CAPTION, unit.start, unit.end, "short line naming photos", 0.8))
+                state.add(
+                    _Draft(BlockKind.CAPTION, unit.start, unit.end, "short line naming photos", 0.8)
+                )
             else:
-                state.add(_Draft(BlockKind.HEADING, unit.start, unit.end, "short line in body", 0.7))
+                state.add(
+                    _Draft(BlockKind.HEADING, unit.start, unit.end, "short line in body", 0.7)
+                )
             continue
         _add_body(state, text, unit, rules)
 
@@ -561,25 +571,23 @@ def _source_from(state: _State) -> SourceInfo | None:
     )
 
 
-LanguageFn = Callable[[str], str]
+LanguagesFn = Callable[[Sequence[str]], list[str]]
 
 
-def _block_language(block: Block, text: str, identify: LanguageFn) -> str:
+def _language_sample(block: Block, text: str) -> str:
     """A credit's language is that of its label ("Фото:", "Source:"), not of the agency
-    or site it names; other blocks are judged on all their text."""
-    if block.kind is BlockKind.CREDIT and ":" in text:
-        label = identify(text.split(":", 1)[0])
-        if label != "und":
-            whole = identify(text)
-            # A label word shared by several languages ("Foto") defers to the whole line
-            # when that line is unmistakable (it then names, say, an Azerbaijani outlet).
-            return whole if whole == "az" and label == "tr" else label
-    return identify(text)
+    or site it names, unless the whole line is unmistakably Azerbaijani ("Foto: ... ə")."""
+    if block.kind is BlockKind.CREDIT and ":" in text and "ə" not in text.lower():
+        return text.split(":", 1)[0]
+    return text
 
 
-def assign_languages(text: str, blocks: tuple[Block, ...], identify: LanguageFn) -> tuple[Block, ...]:
+def assign_languages(
+    text: str, blocks: tuple[Block, ...], identify_many: LanguagesFn
+) -> tuple[Block, ...]:
     """Language per leaf block; a container takes the language most of its text has."""
-    out = [replace(b, lang=_block_language(b, text[b.start : b.end], identify)) for b in blocks]
+    langs = identify_many([_language_sample(b, text[b.start : b.end]) for b in blocks])
+    out = [replace(b, lang=lang) for b, lang in zip(blocks, langs, strict=True)]
     for i, block in enumerate(out):
         children = [c for c in out if c.parent == i]
         if not children:

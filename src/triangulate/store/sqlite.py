@@ -45,7 +45,9 @@ def migrations() -> list[tuple[str, str]]:
     """(name, sql) in order, from the package's migrations folder."""
     folder = resources.files("triangulate.store").joinpath("migrations")
     items = sorted(
-        (entry.name, entry.read_text("utf-8")) for entry in folder.iterdir() if entry.name.endswith(".sql")
+        (entry.name, entry.read_text("utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
     )
     return [(name.removesuffix(".sql"), sql) for name, sql in items]
 
@@ -122,7 +124,9 @@ class SQLiteStore(Store):
 
     # --- writing -------------------------------------------------------------------
     def _source_id(self, source: SourceInfo) -> int:
-        row = self.conn.execute("SELECT id, name, domain, kind FROM sources WHERE key = ?", (source.key,)).fetchone()
+        row = self.conn.execute(
+            "SELECT id, name, domain, kind FROM sources WHERE key = ?", (source.key,)
+        ).fetchone()
         if row is None:
             cur = self.conn.execute(
                 "INSERT INTO sources (key, name, domain, kind, evidence) VALUES (?, ?, ?, ?, ?)",
@@ -180,12 +184,26 @@ class SQLiteStore(Store):
             """INSERT INTO blocks (doc_seq, idx, kind, start, "end", lang, parent, number, author,
                    note, confidence, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
-                (seq, i, b.kind.value, b.start, b.end, b.lang, b.parent, b.number, b.author, b.note, b.confidence, stage)
+                (
+                    seq,
+                    i,
+                    b.kind.value,
+                    b.start,
+                    b.end,
+                    b.lang,
+                    b.parent,
+                    b.number,
+                    b.author,
+                    b.note,
+                    b.confidence,
+                    stage,
+                )
                 for i, b in enumerate(doc.blocks)
             ],
         )
         self.conn.executemany(
-            "INSERT OR IGNORE INTO fingerprints (hash, doc_seq) VALUES (?, ?)", [(h, seq) for h in fingerprints]
+            "INSERT OR IGNORE INTO fingerprints (hash, doc_seq) VALUES (?, ?)",
+            [(h, seq) for h in fingerprints],
         )
         self.conn.execute(
             "INSERT INTO sightings (doc_seq, locator, url, first_seen) VALUES (?, ?, ?, ?)",
@@ -205,7 +223,12 @@ class SQLiteStore(Store):
     def set_copy(self, doc_id: str, link: CopyLink | None) -> None:
         self.conn.execute(
             "UPDATE documents SET copy_of = ?, copy_score = ?, copy_reason = ? WHERE id = ?",
-            (link.original if link else None, link.score if link else None, link.reason if link else None, doc_id),
+            (
+                link.original if link else None,
+                link.score if link else None,
+                link.reason if link else None,
+                doc_id,
+            ),
         )
 
     def record_rejection(self, locator: str, error: InputError) -> None:
@@ -219,7 +242,9 @@ class SQLiteStore(Store):
 
     # --- reading -------------------------------------------------------------------
     def find_by_hash(self, content_hash: str) -> str | None:
-        row = self.conn.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
+        row = self.conn.execute(
+            "SELECT id FROM documents WHERE content_hash = ?", (content_hash,)
+        ).fetchone()
         return str(row[0]) if row else None
 
     def copy_candidates(self, fingerprints: Sequence[int]) -> list[Candidate]:
@@ -228,7 +253,8 @@ class SQLiteStore(Store):
             chunk = list(fingerprints[i : i + _PARAM_CHUNK])
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(
-                f"SELECT doc_seq, COUNT(*) FROM fingerprints WHERE hash IN ({marks}) GROUP BY doc_seq", chunk
+                f"SELECT doc_seq, COUNT(*) FROM fingerprints WHERE hash IN ({marks}) GROUP BY doc_seq",
+                chunk,
             ):
                 shared[row[0]] = shared.get(row[0], 0) + row[1]
         if not shared:
@@ -238,13 +264,20 @@ class SQLiteStore(Store):
         for i in range(0, len(seqs), _PARAM_CHUNK):
             chunk = seqs[i : i + _PARAM_CHUNK]
             marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT seq, id, fp_count FROM documents WHERE seq IN ({marks})", chunk):
+            for row in self.conn.execute(
+                f"SELECT seq, id, fp_count FROM documents WHERE seq IN ({marks})", chunk
+            ):
                 out.append(Candidate(row["id"], shared[row["seq"]], row["fp_count"]))
         out.sort(key=lambda c: -c.shared)
         return out
 
     def copies_of(self, doc_id: str) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT id FROM documents WHERE copy_of = ? ORDER BY seq", (doc_id,))]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT id FROM documents WHERE copy_of = ? ORDER BY seq", (doc_id,)
+            )
+        ]
 
     def _resolve(self, ref: str) -> sqlite3.Row:
         row = self.conn.execute(
@@ -279,7 +312,9 @@ class SQLiteStore(Store):
                 note=b["note"],
                 confidence=b["confidence"],
             )
-            for b in self.conn.execute('SELECT * FROM blocks WHERE doc_seq = ? ORDER BY idx', (row["seq"],))
+            for b in self.conn.execute(
+                "SELECT * FROM blocks WHERE doc_seq = ? ORDER BY idx", (row["seq"],)
+            )
         ]
         return Document(
             id=row["id"],
@@ -296,7 +331,9 @@ class SQLiteStore(Store):
             encoding=row["encoding"],
             input_format=InputFormat(row["input_format"]),
             captured=row["captured"],
-            copy=CopyLink(row["copy_of"], row["copy_score"], row["copy_reason"] or "") if row["copy_of"] else None,
+            copy=CopyLink(row["copy_of"], row["copy_score"], row["copy_reason"] or "")
+            if row["copy_of"]
+            else None,
             warnings=json.loads(row["warnings"]),
             seq=row["seq"],
         )
@@ -321,7 +358,8 @@ class SQLiteStore(Store):
         source: str | None = None,
         originals_only: bool = False,
     ) -> list[DocumentSummary]:
-        where, params = [], []  # type: ignore[var-annotated]
+        where: list[str] = []
+        params: list[str | int] = []
         if language:
             where.append("EXISTS (SELECT 1 FROM json_each(d.languages) WHERE value = ?)")
             params.append(language)
@@ -378,13 +416,30 @@ class SQLiteStore(Store):
 
     def check_integrity(self) -> list[str]:
         problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
-        problems += [f"foreign key: {tuple(r)}" for r in self.conn.execute("PRAGMA foreign_key_check")]
+        problems += [
+            f"foreign key: {tuple(r)}" for r in self.conn.execute("PRAGMA foreign_key_check")
+        ]
         checks: list[tuple[str, str]] = [
-            ("document without blocks", "SELECT id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM blocks b WHERE b.doc_seq = d.seq)"),
-            ("document without sighting", "SELECT id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM sightings s WHERE s.doc_seq = d.seq)"),
-            ("block outside its text", 'SELECT d.id FROM blocks b JOIN documents d ON d.seq = b.doc_seq WHERE b."end" > length(d.text)'),
-            ("copy of a copy (links must point at the earliest copy)", "SELECT d.id FROM documents d JOIN documents o ON o.id = d.copy_of WHERE o.copy_of IS NOT NULL"),
-            ("fingerprint count mismatch", "SELECT d.id FROM documents d WHERE d.fp_count <> (SELECT COUNT(*) FROM fingerprints f WHERE f.doc_seq = d.seq)"),
+            (
+                "document without blocks",
+                "SELECT id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM blocks b WHERE b.doc_seq = d.seq)",
+            ),
+            (
+                "document without sighting",
+                "SELECT id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM sightings s WHERE s.doc_seq = d.seq)",
+            ),
+            (
+                "block outside its text",
+                'SELECT d.id FROM blocks b JOIN documents d ON d.seq = b.doc_seq WHERE b."end" > length(d.text)',
+            ),
+            (
+                "copy of a copy (links must point at the earliest copy)",
+                "SELECT d.id FROM documents d JOIN documents o ON o.id = d.copy_of WHERE o.copy_of IS NOT NULL",
+            ),
+            (
+                "fingerprint count mismatch",
+                "SELECT d.id FROM documents d WHERE d.fp_count <> (SELECT COUNT(*) FROM fingerprints f WHERE f.doc_seq = d.seq)",
+            ),
         ]
         for label, sql in checks:
             problems += [f"{label}: {r[0]}" for r in self.conn.execute(sql)]
@@ -393,7 +448,10 @@ class SQLiteStore(Store):
 
 def _source(row: sqlite3.Row) -> SourceInfo:
     return SourceInfo(
-        name=row["s_name"], domain=row["s_domain"], kind=SourceKind(row["s_kind"]), evidence=row["s_evidence"]
+        name=row["s_name"],
+        domain=row["s_domain"],
+        kind=SourceKind(row["s_kind"]),
+        evidence=row["s_evidence"],
     )
 
 
