@@ -7,13 +7,12 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from triangulate.bench.ingest_speed import generate_corpus
+from triangulate.bench.ingest_speed import generate_corpus, ingest_argv
 from triangulate.store.sqlite import SQLiteStore
 
 N_DOCS = 500
@@ -21,16 +20,7 @@ N_DOCS = 500
 
 def _ingest(db: Path, corpus: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "triangulate",
-            "--db",
-            str(db),
-            "ingest",
-            "--no-progress",
-            str(corpus),
-        ],
+        ingest_argv(db, corpus),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

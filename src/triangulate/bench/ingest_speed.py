@@ -286,6 +286,21 @@ class IngestBench(Record):
     processes: int  # ingest runs in one process (lingua may use more threads)
 
 
+def ingest_argv(db: Path, corpus: Path, *extra: str) -> list[str]:
+    """The command line of an ingest in a fresh interpreter (no progress bar)."""
+    return [
+        sys.executable,
+        "-m",
+        "triangulate",
+        "--db",
+        str(db),
+        "ingest",
+        "--no-progress",
+        *extra,
+        str(corpus),
+    ]
+
+
 def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file())
 
@@ -321,17 +336,7 @@ def run_ingest_bench(n_docs: int, workdir: Path) -> IngestBench:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "triangulate",
-            "--db",
-            str(db),
-            "ingest",
-            "--no-progress",
-            "--json",
-            str(corpus),
-        ],
+        ingest_argv(db, corpus, "--json"),
         capture_output=True,
         text=True,
         env={**os.environ, "TRIANGULATE_DB": str(db)},
