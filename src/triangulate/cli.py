@@ -159,6 +159,8 @@ class _Bar:
     help="Progress bar (default: when stderr is a terminal).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--analyze/--no-analyze", "run_analyze", default=True, show_default=True,
+              help="Run the understanding stage on the new documents afterwards.")
 @setting_options("max_input_mb", "fetch_timeout", "fetch_max_mb", "max_redirects", "allow_private",
                  "keep_dropped", "copy_threshold", "languages")  # fmt: skip
 @click.pass_context
@@ -170,6 +172,7 @@ def ingest(
     source_kind: str | None,
     progress: bool | None,
     as_json: bool,
+    run_analyze: bool,
     **overrides: Any,
 ) -> None:
     """Read files, folders, URLs or - (stdin) into the store.
@@ -203,6 +206,8 @@ def ingest(
     for outcome in report.outcomes:
         if outcome.message:
             click.echo(f"error: {outcome.message}", err=True)
+    if run_analyze:
+        _run_analyze(settings, progress, quiet=as_json)
     c = report.counts
     if as_json:
         data = {k: v for k, v in report.to_dict().items() if k != "tally"}
@@ -218,6 +223,121 @@ def ingest(
         )
     if report.failed:
         ctx.exit(1)
+
+
+def _run_analyze(settings: Settings, progress: bool | None, *, quiet: bool = False) -> Any:
+    from tqdm import tqdm
+
+    from .understand.run import analyse
+
+    bar: Any = None
+
+    def on_progress(p: Any) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=p.total, unit="doc", desc="analyze", file=sys.stderr,
+                       disable=None if progress is None else not progress, dynamic_ncols=True)  # fmt: skip
+        bar.update(p.done - bar.n)
+        bar.set_postfix_str(f"{p.words} words", refresh=False)
+
+    with _open_store(settings) as store:
+        try:
+            report = analyse(store, settings, on_progress=on_progress)
+        finally:
+            if bar is not None:
+                bar.close()
+    for doc_id, reason in report.failed.items():
+        click.echo(f"error: {doc_id}: analysis failed: {reason} [analysis]", err=True)
+    if not quiet:
+        rate = report.words / report.seconds if report.seconds else 0.0
+        click.echo(
+            f"analyzed {len(report.analysed)} document(s) in {report.seconds:.1f}s ({rate:.0f} words/s): "
+            f"{report.entities} entity mentions, {report.timexes} time expressions, "
+            f"{report.mentions} event mentions" + (f", {len(report.failed)} failed" if report.failed else "")
+        )
+    return report
+
+
+@main.command()
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@setting_options("english_model", "languages")
+@click.pass_context
+def analyze(ctx: click.Context, progress: bool | None, as_json: bool, **overrides: Any) -> None:
+    """Run the understanding stage (entities, dates, event mentions) on stored documents
+    not yet analysed by the current version of the stage."""
+    settings = _settings(ctx, **overrides)
+    report = _run_analyze(settings, progress, quiet=as_json)
+    if as_json:
+        _echo_json(report.to_dict())
+    if report.failed:
+        ctx.exit(1)
+
+
+@main.command()
+@click.option("--type", "etype", type=click.Choice(["PER", "ORG", "LOC", "MEDIA", "NORP", "MISC"]),
+              help="Only entities of this type.")  # fmt: skip
+@click.option("--limit", type=int, default=None, help="At most this many rows.")
+@click.option("--offset", type=int, default=0, help="Skip this many rows first.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def entities(ctx: click.Context, etype: str | None, limit: int | None, offset: int, as_json: bool) -> None:
+    """Entities across the store, by their script-independent key, with aliases."""
+    settings = _settings(ctx)
+    with _open_store(settings, must_exist=True) as store:
+        rows = store.entity_summary(type=etype, limit=limit, offset=offset)
+    if as_json:
+        _echo_json([r.to_dict() for r in rows])
+        return
+    table = [[r.key, r.type, _clip(r.name, 30), str(r.documents), str(r.mentions), _clip(", ".join(r.aliases), 60)]
+             for r in rows]  # fmt: skip
+    click.echo(_table(table, ["KEY", "TYPE", "NAME", "DOCS", "MENTIONS", "ALIASES"]))
+
+
+def _figure(q: Any) -> str:
+    span = str(q["min"]) if q["max"] == q["min"] else f"{q['min']}-{q['max'] if q['max'] is not None else ''}"
+    mark = {"approximate": "~", "vague": "≈", "implicit": "=", "exact": ""}.get(q["exactness"], "")
+    return f"{q['kind']} {mark}{span}" + (f" ({q['word']})" if q.get("word") else "")
+
+
+@main.command()
+@click.argument("doc")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def mentions(ctx: click.Context, doc: str, as_json: bool) -> None:
+    """Event mentions of one document: type, arguments, figures, modality, attribution,
+    evidence."""
+    settings = _settings(ctx)
+    with _open_store(settings, must_exist=True) as store:
+        d = store.get_document(doc)
+        analysis = store.get_analysis(d.id)
+    if analysis is None:
+        raise click.ClickException(f"{d.id} has not been analysed yet: run `triangulate analyze`")
+    if as_json:
+        _echo_json({"doc_id": d.id, "stage": analysis.stage, "mentions": [m.to_dict() for m in analysis.mentions]})
+        return
+    for m in (x.to_dict() for x in analysis.mentions):
+        a = m["attribution"]
+        chain = " <- ".join(a["chain"]) if a["chain"] else (a["speaker"] or "")
+        lines = [
+            f"{m['type']} [CAMEO {m['cameo'] or '-'}, PLOVER {m['plover'] or '-'}] trigger {m['trigger']!r}"
+            f"  {m['modality']}{' (' + m['modality_cue'] + ')' if m['modality_cue'] else ''}  conf {m['confidence']}",
+        ]
+        if m["agents"]:
+            lines.append("  agent:    " + "; ".join(x["text"] for x in m["agents"]))
+        if m["patients"]:
+            lines.append("  patient:  " + "; ".join(x["text"] for x in m["patients"]))
+        if m["location"]:
+            lines.append("  where:    " + m["location"]["text"])
+        if m["time"]:
+            lines.append(f"  when:     {m['time']['value']} ({m['time']['text']!r}, {m['time']['anchor']})")
+        if m["quantities"]:
+            lines.append("  figures:  " + "; ".join(_figure(q) for q in m["quantities"]))
+        lines.append(f"  voice:    {a['voice']}" + (f", {chain}" if chain else "") + (f" ({a['verb']})" if a["verb"] else ""))
+        lines.append(f"  evidence: {_clip(d.text[m['evidence_start'] : m['evidence_end']], 110)}")
+        click.echo("\n".join(lines))
+    click.echo(f"{len(analysis.mentions)} event mention(s), {len(analysis.entities)} entity mention(s), "
+               f"{len(analysis.timexes)} time expression(s)")  # fmt: skip
 
 
 # --- listings ---------------------------------------------------------------------------
@@ -463,6 +583,46 @@ def bench_ingest(n_docs: int, workdir: str, as_json: bool) -> None:
     _echo_json(data)
     if not as_json:
         click.echo(_table([[k, str(v)] for k, v in data.items()], ["METRIC", "VALUE"]))
+
+
+# name -> (module under triangulate.bench, data folder under ../shared/bench, default split, what)
+ACCURACY_BENCHES: dict[str, tuple[str, str, str, str]] = {
+    "tempeval3": ("tempeval3", "tempeval3", "aquaint",
+                  "TIMEX3 strict/relaxed span F1, type and value F1 (TempEval-3 scoring). Splits: timebank "
+                  "(train), aquaint (dev), all, or folder (DATA is a folder of .tml files)."),
+    "petrarch2": ("petrarch2", "petrarch2", "dev",
+                  "(source, target, CAMEO code) P/R/F1, fully-correct share and root-code accuracy on the "
+                  "PETRARCH validation records with their CAMEO dictionaries."),
+    "conll2003": ("conll2003", "conll2003", "dev",
+                  "English NER entity-level P/R/F1, bare spaCy beside our backend with corrections."),
+    "factrueval2016": ("factrueval", "factrueval2016", "dev",
+                       "Russian NER exact-span P/R/F1 per type, bare natasha beside our backend."),
+    "speed": ("understand_speed", "conll2003", "dev",
+              "Words/s of the understanding stage against bare spaCy nlp.pipe on the same English text, "
+              "and peak RSS with en/ru/az loaded."),
+}  # fmt: skip
+
+
+def _accuracy_bench(name: str, module: str, folder: str, split: str, what: str) -> None:
+    @bench.command(name, help=what)
+    @click.option("--data", type=click.Path(exists=True), default=f"../shared/bench/{folder}", show_default=True,
+                  help="The benchmark's data folder (or file, for a held-out split).")
+    @click.option("--split", default=split, show_default=True, help="Which split to score.")
+    @click.option("--limit", type=int, default=None, help="Only the first N items (quick checks).")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+    def command(data: str, split: str, limit: int | None, as_json: bool) -> None:
+        import importlib
+        from pathlib import Path
+
+        mod = importlib.import_module(f"triangulate.bench.{module}")
+        result = mod.run(Path(data), split, limit=limit)
+        _echo_json(result)
+        if not as_json:
+            click.echo(mod.table(result))
+
+
+for _name, (_module, _folder, _split, _what) in ACCURACY_BENCHES.items():
+    _accuracy_bench(_name, _module, _folder, _split, _what)
 
 
 def run(argv: Iterable[str] | None = None) -> int:

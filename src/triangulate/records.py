@@ -205,3 +205,33 @@ class Document(Record):
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start : block.end]
+
+
+def from_dict(cls: type[Any], data: Any) -> Any:
+    """Rebuild a record (nested records, enums, tuples, optionals) from ``to_dict`` output."""
+    import types
+    import typing
+
+    def build(tp: Any, value: Any) -> Any:
+        if value is None:
+            return None
+        origin = typing.get_origin(tp)
+        if origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(tp) if a is not type(None)]
+            return build(options[0], value) if len(options) == 1 else value
+        if origin is tuple:
+            args = typing.get_args(tp)
+            if len(args) == 2 and args[1] is Ellipsis:
+                return tuple(build(args[0], v) for v in value)
+            return tuple(build(a, v) for a, v in zip(args, value, strict=True))
+        if origin is list:
+            (arg,) = typing.get_args(tp)
+            return [build(arg, v) for v in value]
+        if isinstance(tp, type) and issubclass(tp, enum.Enum):
+            return tp(value)
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+            hints = typing.get_type_hints(tp)
+            return tp(**{f.name: build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value})
+        return value
+
+    return build(cls, data)

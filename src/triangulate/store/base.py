@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..dedup import Candidate
 from ..errors import InputError
 from ..records import CopyLink, Document, PublishedDate, Record, SourceInfo
+from ..understand.types import DocumentAnalysis
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,16 @@ class StoreCounts(Record):
     blocks: int
     sightings: int
     rejections: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySummary(Record):
+    key: str
+    name: str  # the most frequent canonical form
+    type: str
+    mentions: int
+    documents: int
+    aliases: list[str]  # every canonical form and surface text seen, across scripts
 
 
 class Store(abc.ABC):
@@ -114,6 +125,23 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def counts(self) -> StoreCounts: ...
+
+    # --- understanding -------------------------------------------------------------
+    @abc.abstractmethod
+    def save_analysis(self, analysis: DocumentAnalysis) -> None:
+        """Replace a document's understanding rows (inside a transaction)."""
+
+    @abc.abstractmethod
+    def get_analysis(self, doc_id: str) -> DocumentAnalysis | None: ...
+
+    @abc.abstractmethod
+    def unanalysed(self, stage: str) -> list[str]:
+        """Documents never analysed, or analysed by another stage version."""
+
+    @abc.abstractmethod
+    def entity_summary(
+        self, *, type: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[EntitySummary]: ...
 
     @abc.abstractmethod
     def check_integrity(self) -> list[str]:

@@ -30,8 +30,10 @@ from ..records import (
     PublishedDate,
     SourceInfo,
     SourceKind,
+    from_dict,
 )
-from .base import DocumentSummary, Rejection, Store, StoreCounts
+from ..understand.types import DocumentAnalysis, EntityMention, EntityType, EventMention, TimeExpr
+from .base import DocumentSummary, EntitySummary, Rejection, Store, StoreCounts
 
 # SQLite allows 32766 host parameters per statement since 3.32; stay well under it.
 _PARAM_CHUNK = 900
@@ -413,6 +415,99 @@ class SQLiteStore(Store):
             sightings=one("SELECT COUNT(*) FROM sightings"),
             rejections=one("SELECT COUNT(*) FROM rejections"),
         )
+
+    # --- understanding -------------------------------------------------------------
+    def save_analysis(self, analysis: DocumentAnalysis) -> None:
+        row = self.conn.execute("SELECT seq FROM documents WHERE id = ?", (analysis.doc_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no document {analysis.doc_id!r}")
+        seq = row[0]
+        for table in ("entity_mentions", "timexes", "event_mentions", "analyses"):
+            self.conn.execute(f"DELETE FROM {table} WHERE doc_seq = ?", (seq,))
+        self.conn.executemany(
+            'INSERT INTO entity_mentions (doc_seq, idx, start, "end", text, type, canonical, key, source, confidence)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (seq, i, e.start, e.end, e.text, e.type.value, e.canonical, e.key, e.source, e.confidence)
+                for i, e in enumerate(analysis.entities)
+            ],
+        )
+        self.conn.executemany(
+            'INSERT INTO timexes (doc_seq, idx, start, "end", data, value) VALUES (?, ?, ?, ?, ?, ?)',
+            [
+                (seq, i, t.start, t.end, json.dumps(t.to_dict(), ensure_ascii=False), t.value)
+                for i, t in enumerate(analysis.timexes)
+            ],
+        )
+        self.conn.executemany(
+            "INSERT INTO event_mentions (doc_seq, idx, type, cameo, plover, modality, trigger_start, trigger_end,"
+            " confidence, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    seq, i, m.type, m.cameo, m.plover, m.modality.value, m.trigger_start, m.trigger_end,
+                    m.confidence, json.dumps(m.to_dict(), ensure_ascii=False),
+                )
+                for i, m in enumerate(analysis.mentions)
+            ],
+        )
+        self.conn.execute(
+            "INSERT INTO analyses (doc_seq, stage, analysed_at, languages_without_backend) VALUES (?, ?, ?, ?)",
+            (seq, analysis.stage, _now(), json.dumps(analysis.languages_without_backend)),
+        )
+
+    def get_analysis(self, doc_id: str) -> DocumentAnalysis | None:
+        doc = self._resolve(doc_id)
+        seq = doc["seq"]
+        head = self.conn.execute("SELECT * FROM analyses WHERE doc_seq = ?", (seq,)).fetchone()
+        if head is None:
+            return None
+        entities = [
+            EntityMention(r["start"], r["end"], r["text"], EntityType(r["type"]), r["canonical"], r["key"],
+                          r["source"], r["confidence"])  # fmt: skip
+            for r in self.conn.execute("SELECT * FROM entity_mentions WHERE doc_seq = ? ORDER BY idx", (seq,))
+        ]
+        timexes = [
+            from_dict(TimeExpr, json.loads(r["data"]))
+            for r in self.conn.execute("SELECT data FROM timexes WHERE doc_seq = ? ORDER BY idx", (seq,))
+        ]
+        mentions = [
+            from_dict(EventMention, json.loads(r["data"]))
+            for r in self.conn.execute("SELECT data FROM event_mentions WHERE doc_seq = ? ORDER BY idx", (seq,))
+        ]
+        return DocumentAnalysis(
+            doc["id"], entities, timexes, mentions, json.loads(head["languages_without_backend"]), head["stage"]
+        )
+
+    def unanalysed(self, stage: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT d.id FROM documents d LEFT JOIN analyses a ON a.doc_seq = d.seq"
+                " WHERE a.doc_seq IS NULL OR a.stage <> ? ORDER BY d.seq",
+                (stage,),
+            )
+        ]
+
+    def entity_summary(
+        self, *, type: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[EntitySummary]:
+        where = "WHERE type = ?" if type else ""
+        params: list[str | int] = [type] if type else []
+        rows = self.conn.execute(
+            f"SELECT key, type, COUNT(*) AS n, COUNT(DISTINCT doc_seq) AS docs FROM entity_mentions {where}"
+            " GROUP BY key, type ORDER BY docs DESC, n DESC, key LIMIT ? OFFSET ?",
+            [*params, -1 if limit is None else limit, offset],
+        ).fetchall()
+        out = []
+        for r in rows:
+            names = self.conn.execute(
+                "SELECT canonical, text, COUNT(*) AS n FROM entity_mentions WHERE key = ? AND type = ?"
+                " GROUP BY canonical, text ORDER BY n DESC",
+                (r["key"], r["type"]),
+            ).fetchall()
+            aliases = sorted({n["canonical"] for n in names} | {n["text"] for n in names})
+            out.append(EntitySummary(r["key"], names[0]["canonical"], r["type"], r["n"], r["docs"], aliases))
+        return out
 
     def check_integrity(self) -> list[str]:
         problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]

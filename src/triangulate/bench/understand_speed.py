@@ -1,0 +1,98 @@
+"""Speed of the understanding stage against bare spaCy on the same English text, in the
+same run, and peak memory with the English, Russian and Azerbaijani backends loaded.
+
+The text: CoNLL-2003 sentences (Reuters news) from ``data`` (a ``*.txt`` in the
+``token TAG`` format), joined into documents of ``SENTENCES_PER_DOC`` sentences. Both
+sides see exactly the same strings. "Per core": the whole run is timed in one process
+and, for the bare reference, spaCy's ``nlp.pipe`` with ``n_process=1``.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from pathlib import Path
+from typing import Any
+
+from ..models import load_english
+from ..records import Block, BlockKind, Document
+from ..settings import Settings
+
+SENTENCES_PER_DOC = 12
+
+
+def conll_documents(path: Path, limit_words: int) -> list[str]:
+    """Documents of plain text from a CoNLL ``token TAG`` file."""
+    docs: list[str] = []
+    sentences: list[str] = []
+    words = 0
+    current: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            if current:
+                sentences.append(" ".join(current))
+                words += len(current)
+                current = []
+                if len(sentences) == SENTENCES_PER_DOC:
+                    docs.append(" ".join(sentences))
+                    sentences = []
+                if words >= limit_words:
+                    break
+            continue
+        current.append(line.split()[0])
+    if sentences:
+        docs.append(" ".join(sentences))
+    return docs
+
+
+def _as_document(n: int, text: str) -> Document:
+    return Document(
+        id=f"bench{n}",
+        text=text,
+        content_hash=str(n),
+        blocks=[Block(BlockKind.BODY, 0, len(text), lang="en")],
+        locator=f"bench:{n}",
+    )
+
+
+def run(data: Path, split: str = "dev", *, limit: int | None = None) -> dict[str, Any]:
+    from ..understand.backend import backend_for
+    from ..understand.stage import analyse_document
+
+    source = data if data.is_file() else data / f"{split}.txt"
+    texts = conll_documents(source, limit or 20000)
+    words = sum(len(t.split()) for t in texts)
+    settings = Settings()
+    nlp = load_english(settings.english_model)
+    # Load all three backends first: peak memory is measured with everything resident.
+    for lang in ("en", "ru", "az"):
+        backend = backend_for(lang, settings)
+        if backend is not None:
+            backend.analyse("Warm up.", parse=True)
+
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=32, n_process=1):
+        pass
+    bare = time.perf_counter() - start
+
+    start = time.perf_counter()
+    mentions = 0
+    for n, text in enumerate(texts):
+        mentions += len(analyse_document(_as_document(n, text), settings).mentions)
+    ours = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "documents": len(texts),
+        "words": words,
+        "bare_spacy_words_per_s": round(words / bare, 1),
+        "understanding_words_per_s": round(words / ours, 1),
+        "ratio_vs_bare_spacy": round(bare / ours, 3),
+        "event_mentions": mentions,
+        "peak_rss_mb": round(peak, 1),
+        "model": settings.english_model,
+    }
+
+
+def table(result: dict[str, Any]) -> str:
+    width = max(len(k) for k in result)
+    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in result.items())

@@ -1,0 +1,176 @@
+"""English: spaCy (the pipeline named by ``Settings.english_model``) plus gazetteer
+corrections for the errors the small OntoNotes model makes on this news."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from ...models import load_english
+from ...settings import Settings
+from ..backend import LanguageBackend, register_backend
+from ..entities import gazetteer, merge_gazetteer, resolve_document, translit_key
+from ..types import Analysis, EntityMention, EntityType, Sentence, Token
+
+# OntoNotes labels -> ours. Numbers, dates, money and the like are not entities here
+# (dates have their own stage); EVENT/LAW/WORK_OF_ART/PRODUCT/LANGUAGE are kept as MISC.
+LABELS: dict[str, EntityType] = {
+    "PERSON": EntityType.PER,
+    "ORG": EntityType.ORG,
+    "GPE": EntityType.LOC,
+    "LOC": EntityType.LOC,
+    "FAC": EntityType.LOC,
+    "NORP": EntityType.NORP,
+    "EVENT": EntityType.MISC,
+    "LAW": EntityType.MISC,
+    "WORK_OF_ART": EntityType.MISC,
+    "PRODUCT": EntityType.MISC,
+    "LANGUAGE": EntityType.MISC,
+}
+# Parse-free pass: everything but the parser, with the senter for sentence boundaries.
+_LIGHT = ("tok2vec", "tagger", "senter", "attribute_ruler", "lemmatizer", "ner")
+# An entity this long that is all capitalised words is a headline fragment the model
+# swallowed whole ("Police Raid Sputnik Office In Baku"), not a name.
+_MAX_NAME_TOKENS = 6
+_POSSESSIVE = re.compile(r"(?:['’]s?)$")
+
+
+class EnglishBackend(LanguageBackend):
+    lang = "en"
+
+    def __init__(self, settings: Settings, *, batch_size: int = 64) -> None:
+        self.nlp: Any = load_english(settings.english_model)
+        self.name = f"spacy:{settings.english_model}"
+        self.batch_size = batch_size
+        names = {name for name, _ in self.nlp.components}
+        self._light = [(n, p) for n, p in self.nlp.components if n in _LIGHT]
+        # a pipeline without a senter falls back on a rule sentencizer for parse=False
+        self._sentencizer: Any = None
+        if "senter" not in names:
+            from spacy.pipeline import Sentencizer
+
+            self._sentencizer = Sentencizer()
+
+    # -- spaCy runs ----------------------------------------------------------------------
+
+    def docs(self, texts: Iterable[str], *, parse: bool = True) -> Iterator[Any]:
+        """spaCy Docs for ``texts``; without ``parse`` the parser is skipped."""
+        if parse:
+            yield from self.nlp.pipe(texts, batch_size=self.batch_size)
+            return
+        docs: Iterable[Any] = (self.nlp.make_doc(t) for t in texts)
+        if self._sentencizer is not None:
+            docs = self._sentencizer.pipe(docs, batch_size=self.batch_size)
+        for _name, proc in self._light:
+            docs = proc.pipe(docs, batch_size=self.batch_size)
+        yield from docs
+
+    def analyse(self, text: str, *, parse: bool = True) -> Analysis:
+        return self.analyse_many([text], parse=parse)[0]
+
+    def analyse_many(self, texts: Sequence[str], *, parse: bool = True) -> list[Analysis]:
+        return [self._convert(doc, parse) for doc in self.docs(texts, parse=parse)]
+
+    # -- conversion ----------------------------------------------------------------------
+
+    def _convert(self, doc: Any, parse: bool) -> Analysis:
+        sentences = []
+        for sent in doc.sents:
+            toks = tuple(
+                Token(
+                    start=t.idx,
+                    end=t.idx + len(t.text),
+                    text=t.text,
+                    lemma=t.lemma_ or t.text,
+                    pos=t.pos_,
+                    head=(t.head.i - sent.start) if parse else None,
+                    dep=t.dep_ if parse else "",
+                )
+                for t in sent
+                if not t.is_space
+            )
+            sentences.append(
+                Sentence(start=sent.start_char, end=sent.end_char, tokens=toks, parsed=parse)
+            )
+        sent_spans = [(s.start_char, s.end_char, len(s)) for s in doc.sents]
+        return Analysis(
+            lang=self.lang,
+            sentences=tuple(sentences),
+            entities=tuple(correct_entities(doc.text, doc.ents, sent_spans)),
+        )
+
+
+def _is_junk(
+    text: str, n_tokens: int, sent_spans: list[tuple[int, int, int]], s: int, e: int
+) -> bool:
+    if not any(ch.isalpha() for ch in text):
+        return True  # pure numbers or punctuation
+    if text[0].islower():
+        return True  # "və", "the ministry": names start with a capital (or digit: E1.RU)
+    if n_tokens >= _MAX_NAME_TOKENS:
+        return True
+    # an entity covering a whole multi-word sentence is a headline read as one name
+    return any(ss == s and se == e and n > 3 for ss, se, n in sent_spans)
+
+
+def correct_entities(
+    text: str, ents: Iterable[Any], sent_spans: list[tuple[int, int, int]]
+) -> list[EntityMention]:
+    """Map spaCy entities to ours, fix their types from the gazetteers, drop junk, add
+    outlets and other gazetteer names the model missed, resolve short forms."""
+    gaz = gazetteer()
+    out: list[EntityMention] = []
+    for ent in ents:
+        label = LABELS.get(ent.label_)
+        if label is None:
+            continue
+        s, e = ent.start_char, ent.end_char
+        surface = text[s:e]
+        # "the Kremlin" -> "Kremlin", "Sputnik Azerbaijan's" -> keep the name only
+        if surface.lower().startswith("the "):
+            s += 4
+            surface = text[s:e]
+        m = _POSSESSIVE.search(surface)
+        if m and len(surface) > 2 and surface[m.start() - 1 : m.start()].isalpha():
+            e -= len(m.group(0))
+            surface = text[s:e]
+        entry = gaz.entry_for(surface, "en")
+        if entry is not None:
+            out.append(
+                EntityMention(
+                    start=s,
+                    end=e,
+                    text=surface,
+                    type=entry.type,
+                    canonical=entry.name,
+                    key=translit_key(entry.name),
+                    source="spacy+gazetteer",
+                    confidence=0.95,
+                )
+            )
+            continue
+        if _is_junk(surface, len(ent), sent_spans, s, e):
+            continue
+        canonical = " ".join(surface.split())
+        out.append(
+            EntityMention(
+                start=s,
+                end=e,
+                text=surface,
+                type=label,
+                canonical=canonical,
+                key=translit_key(canonical),
+                source="spacy",
+                confidence=0.8,
+            )
+        )
+    out = merge_gazetteer(out, gaz.find(text, "en"))
+    return resolve_document(out)
+
+
+def _factory(settings: Settings) -> LanguageBackend:
+    return EnglishBackend(settings)
+
+
+register_backend("en", _factory)

@@ -1,0 +1,457 @@
+"""Event mentions in one sentence: trigger, type (with CAMEO and PLOVER codes), agents,
+patients, place, time, figures, modality and attribution.
+
+Triggers come from ``data/event_types.json`` (lemmas for English and Russian, stems for
+Azerbaijani), so adding a trigger or a type is a data edit. Arguments come from the
+dependency parse when the backend gave one (subject -> agent, object or passive subject
+-> patient, "by" phrase -> agent), otherwise from entity order in the sentence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from .attribution import find_attribution
+from .modality import sentence_modality
+from .quantities import find_quantities
+from .types import (
+    Argument,
+    Attribution,
+    EntityMention,
+    EntityType,
+    EventMention,
+    Modality,
+    Quantity,
+    Sentence,
+    TimeExpr,
+    TimexType,
+    Token,
+    Voice,
+)
+
+# Confidence of a mention before evidence is weighed: a listed trigger in a content block.
+BASE_CONFIDENCE = 0.7
+# Triggers marked weak in the data ("hold", "free", "call") only count with support.
+WEAK_PENALTY = 0.15
+# A patient or agent found through the parse is better evidence than entity order.
+PARSE_BONUS = 0.1
+# Quantities the sentence gives for the event's own kind of figure.
+FIGURE_BONUS = 0.1
+
+_AGENT_DEPS = frozenset({"nsubj", "agent", "obl:agent", "csubj"})
+_PATIENT_DEPS = frozenset({"dobj", "obj", "nsubjpass", "nsubj:pass", "iobj"})
+_ACTORS = frozenset(
+    {EntityType.PER, EntityType.ORG, EntityType.MEDIA, EntityType.NORP, EntityType.LOC}
+)
+_LOCATIVE_WORDS = frozenset({"in", "at", "near", "в", "во", "на", "под"})
+_AZ_LOCATIVE = ("da", "də", "ta", "tə", "dakı", "dəki")
+
+
+@dataclass(frozen=True, slots=True)
+class EventType:
+    name: str
+    cameo: str | None
+    plover: str | None
+    kinds: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerTable:
+    types: dict[str, EventType]
+    single: dict[str, dict[str, list[tuple[str, bool]]]]  # lang -> lemma -> [(type, weak)]
+    multi: dict[str, list[tuple[tuple[str, ...], str, bool]]]  # lang -> [(lemmas, type, weak)]
+
+
+@cache
+def trigger_table() -> TriggerTable:
+    raw = json.loads(
+        resources.files("triangulate.data").joinpath("event_types.json").read_text("utf-8")
+    )
+    types: dict[str, EventType] = {}
+    single: dict[str, dict[str, list[tuple[str, bool]]]] = {}
+    multi: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}
+    for name, spec in raw["types"].items():
+        types[name] = EventType(name, spec["cameo"], spec["plover"], frozenset(spec["kinds"]))
+        weak = set(spec.get("weak", []))
+        for lang in ("en", "ru", "az"):
+            for entry in spec.get(lang, []):
+                words = tuple(entry.lower().split())
+                if len(words) == 1:
+                    single.setdefault(lang, {}).setdefault(words[0], []).append(
+                        (name, entry in weak)
+                    )
+                else:
+                    multi.setdefault(lang, []).append((words, name, entry in weak))
+    return TriggerTable(types, single, multi)
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerHit:
+    type: EventType
+    start: int  # token index
+    end: int  # token index, exclusive
+    weak: bool
+
+
+def _az_match(word: str, stem: str) -> bool:
+    # Azerbaijani words carry stacked suffixes; a stem matches the start of the word
+    # (saxlanılıb, saxlanılanlar -> saxla), with at least 3 letters of stem.
+    return len(stem) >= 3 and word.startswith(stem)
+
+
+def find_triggers(tokens: Sequence[Token], lang: str) -> list[TriggerHit]:
+    table = trigger_table()
+    singles = table.single.get(lang, {})
+    hits: list[TriggerHit] = []
+    lemmas = [t.lemma.lower() or t.text.lower() for t in tokens]
+    words = [t.text.lower() for t in tokens]
+    for i, (lemma, word) in enumerate(zip(lemmas, words, strict=True)):
+        found = singles.get(lemma) or singles.get(word) or []
+        if not found and lang == "az":
+            found = [
+                entry
+                for stem, entries in singles.items()
+                if _az_match(word, stem)
+                for entry in entries
+            ]
+        for name, weak in found:
+            hits.append(TriggerHit(table.types[name], i, i + 1, weak))
+    for seq, name, weak in table.multi.get(lang, []):
+        n = len(seq)
+        for i in range(len(tokens) - n + 1):
+            window = lemmas[i : i + n]
+            if lang == "az":
+                ok = all(
+                    _az_match(words[i + k], seq[k]) or words[i + k] == seq[k] for k in range(n)
+                )
+            else:
+                ok = window == list(seq) or words[i : i + n] == list(seq)
+            if ok:
+                hits.append(TriggerHit(table.types[name], i, i + n, weak))
+    return hits
+
+
+def _entity_at(entities: Sequence[EntityMention], start: int, end: int) -> EntityMention | None:
+    best = None
+    for e in entities:
+        if (
+            e.start < end
+            and start < e.end
+            and (best is None or (e.end - e.start) > (best.end - best.start))
+        ):
+            best = e
+    return best
+
+
+def _subtree(tokens: Sequence[Token], index: int) -> list[int]:
+    members = {index}
+    changed = True
+    while changed:
+        changed = False
+        for j, t in enumerate(tokens):
+            if j not in members and t.head in members and t.head != j:
+                members.add(j)
+                changed = True
+    return sorted(members)
+
+
+# Entity types that can stand for an argument.
+_ARG_PREFERENCE = {
+    EntityType.PER: 0,
+    EntityType.MEDIA: 1,
+    EntityType.ORG: 1,
+    EntityType.NORP: 2,
+    EntityType.LOC: 3,
+}
+_COMPACT_DEPS = frozenset(
+    {"compound", "amod", "nummod", "poss", "det", "flat", "nmod:poss", "flat:name"}
+)
+
+
+def _to_arg(e: EntityMention) -> Argument:
+    return Argument(e.canonical, e.start, e.end, entity_key=e.key, type=e.type.value)
+
+
+def _arguments(
+    tokens: Sequence[Token], index: int, entities: Sequence[EntityMention]
+) -> list[Argument]:
+    """The argument(s) headed by token ``index``:
+    - the entity covering the head word itself ("Igor Kartavikhin", "Moscow");
+    - else the persons the phrase names ("two brothers, A and B", "Editor-in-Chief X");
+    - else an organisation or outlet it is "of" ("the offices of Sputnik Azerbaijan");
+    - else the head word with its close modifiers ("Azerbaijani police"): a demonym or
+      place modifying the head is not the argument."""
+    head = tokens[index]
+    own = _entity_at(entities, head.start, head.end)
+    if own is not None and own.type in _ARG_PREFERENCE:
+        return [_to_arg(own)]
+    members = _subtree(tokens, index)
+    start, end = tokens[members[0]].start, tokens[members[-1]].end
+    inside = [e for e in entities if e.start >= start and e.end <= end]
+    persons = [e for e in inside if e.type is EntityType.PER]
+    if persons and len(members) <= 16:
+        return [_to_arg(e) for e in persons]
+    of_children = [
+        k
+        for j, t in enumerate(tokens)
+        if t.head == index and t.dep == "prep" and t.text.lower() in ("of", "из")
+        for k, u in enumerate(tokens)
+        if u.head == j and u.dep == "pobj"
+    ]
+    for k in of_children:
+        owner = _entity_at(entities, tokens[k].start, tokens[k].end)
+        if owner is not None and owner.type in (EntityType.ORG, EntityType.MEDIA):
+            return [_to_arg(owner)]
+    compact = [index] + [
+        j for j, t in enumerate(tokens) if t.head == index and t.dep in _COMPACT_DEPS
+    ]
+    lo, hi = min(compact), max(compact)
+    a_start, a_end = tokens[lo].start, tokens[hi].end
+    covering = _entity_at(entities, a_start, a_end)
+    key = (
+        covering.key
+        if covering is not None and covering.start <= a_start and covering.end >= a_end
+        else None
+    )
+    return [Argument(" ".join(t.text for t in tokens[lo : hi + 1]), a_start, a_end, entity_key=key)]
+
+
+# Verbs that only carry a nominal trigger ("issued a warning", "carried out raids"):
+# the agent of the event is their subject.
+_LIGHT_DEPS = frozenset({"dobj", "obj", "attr", "pobj"})
+
+
+def _parse_arguments(
+    tokens: Sequence[Token], trigger: int, entities: Sequence[EntityMention]
+) -> tuple[list[Argument], list[Argument]]:
+    agents: list[Argument] = []
+    patients: list[Argument] = []
+    for j, tok in enumerate(tokens):
+        if tok.head != trigger or j == trigger:
+            continue
+        if tok.dep in _AGENT_DEPS:
+            if tok.dep == "agent":  # English "by" phrase: the agent is its object
+                objs = [k for k, t in enumerate(tokens) if t.head == j and t.dep == "pobj"]
+                if objs:
+                    agents.extend(_arguments(tokens, objs[0], entities))
+                continue
+            agents.extend(_arguments(tokens, j, entities))
+        elif tok.dep in _PATIENT_DEPS:
+            patients.extend(_arguments(tokens, j, entities))
+        elif (
+            tok.dep == "prep"
+            and tok.text.lower() in ("of", "on", "against")
+            and tokens[trigger].pos in ("NOUN", "PROPN")
+        ):
+            # "the arrest of X", "the raid on X": only nouns take their patient this way.
+            objs = [k for k, t in enumerate(tokens) if t.head == j and t.dep == "pobj"]
+            if objs:
+                patients.extend(_arguments(tokens, objs[0], entities))
+        elif tok.dep in ("poss", "nmod:poss") and not agents:  # "Russia's raids"
+            agents.extend(_arguments(tokens, j, entities))
+    head = tokens[trigger].head
+    if not agents and head is not None and head != trigger and tokens[trigger].dep in _LIGHT_DEPS:
+        for j, tok in enumerate(tokens):
+            if (
+                tok.head == head
+                and j != head
+                and tok.dep in ("nsubj", "nsubj:pass")
+                and j != trigger
+            ):
+                agents.extend(_arguments(tokens, j, entities))
+                break
+    return agents, patients
+
+
+def _order_arguments(
+    tokens: Sequence[Token], trigger: TriggerHit, entities: Sequence[EntityMention]
+) -> tuple[list[Argument], list[Argument]]:
+    """Without a parse: the nearest actor before the trigger is the agent, the nearest
+    person or group after it (or before it in verb-final Azerbaijani) the patient."""
+    t_start = tokens[trigger.start].start
+    before = [
+        e
+        for e in entities
+        if e.end <= t_start and e.type in _ACTORS and e.type is not EntityType.LOC
+    ]
+    after = [e for e in entities if e.start >= tokens[trigger.end - 1].end and e.type in _ACTORS]
+    agents = [before[0]] if before else []
+    people = [e for e in (after or before[1:]) if e.type in (EntityType.PER, EntityType.NORP)]
+    patients = people[:1]
+    return [_to_arg(e) for e in agents], [_to_arg(e) for e in patients]
+
+
+def _location(text: str, entities: Sequence[EntityMention], exclude: set[str]) -> Argument | None:
+    """A place named in the sentence, preferring one after "in"/"в" or with an
+    Azerbaijani locative ending."""
+    candidates = [e for e in entities if e.type is EntityType.LOC and e.key not in exclude]
+    if not candidates:
+        return None
+
+    def score(e: EntityMention) -> int:
+        before = text[max(0, e.start - 4) : e.start].strip().lower().split()
+        word = text[e.start : e.end].lower()
+        return int((bool(before) and before[-1] in _LOCATIVE_WORDS) or word.endswith(_AZ_LOCATIVE))
+
+    best = max(candidates, key=score)
+    return Argument(best.canonical, best.start, best.end, entity_key=best.key, type="LOC")
+
+
+@cache
+def _outlet_cities() -> dict[str, str]:
+    from .entities import translit_key
+
+    raw = json.loads(
+        resources.files("triangulate.data").joinpath("outlets.json").read_text("utf-8")
+    )
+    return {translit_key(o["name"]): o["city"] for o in raw["outlets"] if o.get("city")}
+
+
+def _outlet_place(patients: Sequence[Argument]) -> Argument | None:
+    """A raid on an outlet's offices happened where the outlet is based, when the
+    sentence names no place (data/outlets.json "city")."""
+    for p in patients:
+        if p.type == EntityType.MEDIA.value and p.entity_key in _outlet_cities():
+            return Argument(_outlet_cities()[p.entity_key], p.start, p.end, type="LOC")
+    return None
+
+
+def _time(timexes: Sequence[TimeExpr], start: int, end: int, trigger_at: int) -> TimeExpr | None:
+    inside = [
+        t
+        for t in timexes
+        if t.start >= start and t.end <= end and t.type in (TimexType.DATE, TimexType.TIME)
+    ]
+    if not inside:
+        return None
+    return min(inside, key=lambda t: abs(t.start - trigger_at))
+
+
+def _figures(quantities: Sequence[Quantity], kinds: frozenset[str]) -> tuple[Quantity, ...]:
+    return tuple(q for q in quantities if q.kind in kinds)
+
+
+_QUOTES = re.compile(r"«[^»]*»|“[^”]*”|„[^“”]*[“”]|\"[^\"]*\"")
+_SPEAKER_TRIM = " \t\n,;:—–-\"'«»“”„’‘"
+
+
+def _attribution_for(
+    found: Attribution | None,
+    s_text: str,
+    s_start: int,
+    t_start: int,
+    t_end: int,
+    quoted_block: bool,
+) -> Attribution:
+    """The attribution of one event: the sentence's attribution frame, unless its cue is
+    the event's own trigger ("were denied access" is not a denial by someone); voice from
+    where the trigger sits (inside quotation marks, in a quoted block, or neither)."""
+    in_quotes = any(
+        m.start() + s_start <= t_start and t_end <= m.end() + s_start
+        for m in _QUOTES.finditer(s_text)
+    )
+    voice = Voice.QUOTED_BLOCK if quoted_block else (Voice.QUOTE if in_quotes else Voice.AUTHOR)
+    if found is None:
+        return Attribution(None, voice=voice)
+    start = None if found.start is None else s_start + found.start
+    end = None if found.end is None else s_start + found.end
+    verb_at = s_text.find(found.verb) + s_start if found.verb else -1
+    if found.verb and t_start <= verb_at < t_end:
+        return Attribution(None, voice=voice)
+    speaker = found.speaker.strip(_SPEAKER_TRIM) if found.speaker else None
+    chain = tuple(c.strip(_SPEAKER_TRIM) for c in found.chain if c.strip(_SPEAKER_TRIM))
+    return Attribution(speaker or None, chain, found.verb, voice, start, end)
+
+
+def extract_events(
+    text: str,
+    sentence: Sentence,
+    lang: str,
+    *,
+    block: int,
+    quoted_block: bool,
+    entities: Sequence[EntityMention],
+    timexes: Sequence[TimeExpr],
+) -> list[EventMention]:
+    """Event mentions in ``sentence`` (offsets into the document's ``text``)."""
+    tokens = sentence.tokens
+    hits = find_triggers(tokens, lang)
+    if not hits:
+        return []
+    s_text = text[sentence.start : sentence.end]
+    in_sentence = [e for e in entities if e.start >= sentence.start and e.end <= sentence.end]
+    quantities = find_quantities(s_text, lang, sentence.start)
+    attribution = find_attribution(s_text, lang)
+    out: dict[str, EventMention] = {}
+    for hit in hits:
+        figures = _figures(quantities, hit.type.kinds)
+        if sentence.parsed:
+            agents, patients = _parse_arguments(tokens, hit.start, in_sentence)
+            via = "parse"
+        else:
+            agents, patients = _order_arguments(tokens, hit, in_sentence)
+            via = "entity order"
+        people = [
+            p
+            for p in patients
+            if p.type in (EntityType.PER.value, EntityType.NORP.value, EntityType.MEDIA.value)
+        ]
+        if hit.weak and not figures and not people:
+            continue  # "hold talks", "free trade": a weak trigger needs people or figures
+        t_start, t_end = tokens[hit.start].start, tokens[hit.end - 1].end
+        modality, cue = sentence_modality(
+            s_text, lang, t_start - sentence.start, t_end - sentence.start
+        )
+        said = _attribution_for(attribution, s_text, sentence.start, t_start, t_end, quoted_block)
+        if (
+            modality is Modality.REPORTED
+            and said.speaker
+            and said.start is not None
+            and said.end is not None
+        ):
+            # "According to X, ...", "X told Y that ...": the source is the attribution;
+            # the statement itself is made without a hedge. Hedges without a speaker
+            # ("reportedly", "сообщается") stay "reported".
+            cue_at = s_text.lower().find(cue.lower()) + sentence.start if cue else -1
+            if said.start <= cue_at < said.end:
+                modality, cue = Modality.ASSERTED, ""
+        exclude = {a.entity_key for a in agents + patients if a.entity_key}
+        confidence = BASE_CONFIDENCE - (WEAK_PENALTY if hit.weak else 0.0)
+        confidence += PARSE_BONUS if sentence.parsed and (agents or patients) else 0.0
+        confidence += FIGURE_BONUS if figures else 0.0
+        if modality is Modality.HYPOTHETICAL:
+            confidence -= 0.2
+        mention = EventMention(
+            type=hit.type.name,
+            cameo=hit.type.cameo,
+            plover=hit.type.plover,
+            trigger=text[t_start:t_end],
+            trigger_start=t_start,
+            trigger_end=t_end,
+            evidence_start=sentence.start,
+            evidence_end=sentence.end,
+            block=block,
+            agents=tuple(agents),
+            patients=tuple(patients),
+            location=_location(text, in_sentence, exclude) or _outlet_place(patients),
+            time=_time(timexes, sentence.start, sentence.end, t_start),
+            quantities=figures,
+            modality=modality,
+            modality_cue=cue,
+            attribution=said,
+            confidence=round(min(1.0, max(0.05, confidence)), 2),
+            reason=f"trigger {text[t_start:t_end]!r} ({lang}); arguments by {via}"
+            + (f"; {len(figures)} figure(s)" if figures else ""),
+        )
+        previous = out.get(hit.type.name)
+        if previous is None:
+            out[hit.type.name] = mention
+        elif len(mention.quantities) > len(previous.quantities):
+            # One mention per type per sentence: the one carrying the most figures.
+            out[hit.type.name] = mention
+    return list(out.values())

@@ -1,0 +1,193 @@
+"""Modality of one event mention: asserted, reported, alleged, claimed, denied, negated,
+hypothetical or a question. Rule-based over one sentence; cue lists live in
+``data/modality_cues.json``.
+
+Scoping rule (simple and documented rather than parsed):
+
+1. A sentence ending in "?" is a QUESTION.
+2. Local cues (negation, hypotheticals: "not", "не", "could", "ola bilər") govern only
+   their own clause: they must sit in the trigger's clause (bounded by , ; : dashes and
+   complementisers such as "that"/"что"/"ki") and at most ``_LOCAL_WINDOW`` tokens before
+   the trigger; a few may follow it ("погибших нет", verb-final "həlak ola bilər"). Azerbaijani
+   negative verb forms ("saxlanılmayıb") are read off the trigger word or the word after.
+   The nearest local cue wins, because it is the innermost scope.
+3. A sentence-initial "if" / "если" / "əgər" makes the whole sentence HYPOTHETICAL.
+4. Frame cues (report, allegation, claim, denial) govern the whole sentence, wherever they
+   sit ("..., police said"). A denial anywhere wins: the event is disputed whatever else
+   frames it. Otherwise the frame cue nearest the trigger wins ("police said five were
+   allegedly killed" -> ALLEGED).
+5. No cue: ASSERTED with cue "".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .types import Modality
+
+LANGS = ("en", "ru", "az")
+
+_TOKEN = re.compile(r"\w+(?:[-‑'’.]\w+)*|n't|[^\w\s]")
+_BOUNDARY = frozenset(",;:()—–")
+_LOCAL_WINDOW = 6  # tokens before the trigger a negation/hypothetical may sit
+_LOCAL_AFTER_WINDOW = 3
+_CLOSERS = "\"'»”’)] \t\n"
+
+_Entry = tuple[tuple[str, bool], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    low: str
+
+
+def _lower(text: str, lang: str) -> str:
+    """Lower case that keeps length; Azerbaijani dotted/dotless I lower as i/ı."""
+    if lang == "az":
+        text = text.replace("I", "ı")
+    return text.replace("İ", "i").lower()
+
+
+def _entries(words: list[str]) -> tuple[_Entry, ...]:
+    out = []
+    for phrase in words:
+        star = phrase.endswith("*")
+        parts = [p for p in _TOKEN.findall(phrase.lower()) if p != "*"]
+        if parts:
+            out.append(tuple((p, star and k == len(parts) - 1) for k, p in enumerate(parts)))
+    return tuple(sorted(out, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Cues:
+    local: tuple[tuple[_Entry, Modality], ...]
+    local_after: tuple[tuple[_Entry, Modality], ...]
+    frame: tuple[tuple[_Entry, Modality], ...]
+    initial: tuple[tuple[_Entry, Modality], ...]
+    not_cues: tuple[_Entry, ...]
+    clause_words: tuple[_Entry, ...]
+    negative_suffix: re.Pattern[str] | None
+
+
+def _grouped(raw: dict[str, list[str]]) -> tuple[tuple[_Entry, Modality], ...]:
+    out = [(e, Modality(name)) for name, words in raw.items() for e in _entries(words)]
+    out.sort(key=lambda em: len(em[0]), reverse=True)
+    return tuple(out)
+
+
+@cache
+def _cues(lang: str) -> _Cues:
+    if lang not in LANGS:
+        raise ValueError(f"unsupported language {lang!r}; expected one of {LANGS}")
+    raw: dict[str, Any] = json.loads(
+        resources.files("triangulate.data").joinpath("modality_cues.json").read_text("utf-8")
+    )[lang]
+    suffix = raw["negative_suffix"]
+    return _Cues(
+        local=_grouped(raw["local"]),
+        local_after=_grouped(raw["local_after"]),
+        frame=_grouped(raw["frame"]),
+        initial=_grouped(raw["sentence_initial"]),
+        not_cues=_entries(raw["not_cues"]),
+        clause_words=_entries(raw["clause_words"]),
+        negative_suffix=re.compile(suffix) if suffix else None,
+    )
+
+
+def _match(entry: _Entry, toks: list[_Tok], i: int) -> bool:
+    if i + len(entry) > len(toks):
+        return False
+    for k, (w, prefix) in enumerate(entry):
+        low = toks[i + k].low
+        if not (low.startswith(w) if prefix else low == w):
+            return False
+    return True
+
+
+def _find(
+    entries: tuple[tuple[_Entry, Modality], ...], toks: list[_Tok], masked: set[int]
+) -> list[tuple[int, int, Modality]]:
+    """Every cue occurrence as (first token, end token, modality), longest entry first."""
+    hits: list[tuple[int, int, Modality]] = []
+    taken: set[int] = set()
+    for entry, modality in entries:
+        for i in range(len(toks)):
+            span = range(i, i + len(entry))
+            if _match(entry, toks, i) and not (set(span) & (masked | taken)):
+                hits.append((i, i + len(entry), modality))
+                taken.update(span)
+    return hits
+
+
+def sentence_modality(
+    text: str, lang: str, trigger_start: int, trigger_end: int
+) -> tuple[Modality, str]:
+    """Modality of the event whose trigger spans ``text[trigger_start:trigger_end]``, and
+    the cue text that decided it ("" when asserted)."""
+    cues = _cues(lang)
+    toks = [
+        _Tok(m.start(), m.end(), m.group(), _lower(m.group(), lang)) for m in _TOKEN.finditer(text)
+    ]
+    if text.rstrip(_CLOSERS).endswith("?"):
+        return Modality.QUESTION, "?"
+    inside = [k for k, t in enumerate(toks) if t.start < trigger_end and t.end > trigger_start]
+    if not inside:
+        return Modality.ASSERTED, ""
+    t0, t1 = inside[0], inside[-1] + 1
+    masked: set[int] = set()
+    for entry in cues.not_cues:
+        for i in range(len(toks)):
+            if _match(entry, toks, i):
+                masked.update(range(i, i + len(entry)))
+    masked.update(range(t0, t1))  # the trigger is never its own cue
+
+    def cue_text(i: int, j: int) -> str:
+        return text[toks[i].start : toks[j - 1].end]
+
+    # Clause edges for the local scope.
+    edges = {k for k, t in enumerate(toks) if t.text in _BOUNDARY}
+    for entry in cues.clause_words:
+        edges.update(i for i in range(len(toks)) if _match(entry, toks, i))
+    left = max((e for e in edges if e < t0), default=-1)
+    right = min((e for e in edges if e >= t1), default=len(toks))
+
+    local: list[tuple[int, str, Modality]] = []
+    for i, j, modality in _find(cues.local, toks, masked):
+        if left < i and j <= t0 and t0 - j < _LOCAL_WINDOW:
+            local.append((t0 - j, cue_text(i, j), modality))
+    for i, j, modality in _find(cues.local_after, toks, masked):
+        if t1 <= i and j <= right and i - t1 < _LOCAL_AFTER_WINDOW:
+            local.append((i - t1, cue_text(i, j), modality))
+    if cues.negative_suffix is not None:
+        for k in range(t0, min(t1 + 1, len(toks))):
+            if k < right and cues.negative_suffix.search(toks[k].low):
+                local.append((0, toks[k].text, Modality.NEGATED))
+    if local:
+        _, cue, modality = min(local, key=lambda c: c[0])
+        return modality, cue
+
+    for entry, modality in cues.initial:
+        first = next((k for k, t in enumerate(toks) if t.text[0].isalnum()), None)
+        if first is not None and _match(entry, toks, first):
+            return modality, cue_text(first, first + len(entry))
+
+    frames = _find(cues.frame, toks, masked)
+    denials = [f for f in frames if f[2] is Modality.DENIED]
+    pool = denials or frames
+    if not pool:
+        return Modality.ASSERTED, ""
+
+    def distance(hit: tuple[int, int, Modality]) -> int:
+        i, j, _ = hit
+        return t0 - j if j <= t0 else i - t1
+
+    i, j, modality = min(pool, key=distance)
+    return modality, cue_text(i, j)

@@ -1,0 +1,61 @@
+"""``analyze``: run the understanding stage over stored documents not yet analysed by
+the current stage version, one transaction per document."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..records import Record
+from ..settings import Settings
+from ..store.base import Store
+from .stage import UNDERSTAND, analyse_document
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyseProgress:
+    done: int
+    total: int
+    words: int
+
+
+@dataclass
+class AnalyseReport(Record):
+    analysed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # doc id -> reason
+    entities: int = 0
+    timexes: int = 0
+    mentions: int = 0
+    words: int = 0
+    seconds: float = 0.0
+
+
+def analyse(
+    store: Store,
+    settings: Settings,
+    doc_ids: Sequence[str] | None = None,
+    *,
+    on_progress: Callable[[AnalyseProgress], None] | None = None,
+) -> AnalyseReport:
+    started = time.perf_counter()
+    report = AnalyseReport()
+    todo = list(doc_ids) if doc_ids is not None else store.unanalysed(UNDERSTAND.tag)
+    for n, doc_id in enumerate(todo, start=1):
+        doc = store.get_document(doc_id)
+        try:
+            result = analyse_document(doc, settings)
+        except Exception as exc:  # noqa: BLE001 - one document's failure must not stop the batch
+            report.failed[doc.id] = f"{type(exc).__name__}: {exc}"
+            continue
+        with store.transaction():
+            store.save_analysis(result)
+        report.analysed.append(doc.id)
+        report.entities += len(result.entities)
+        report.timexes += len(result.timexes)
+        report.mentions += len(result.mentions)
+        report.words += len(doc.text.split())
+        if on_progress:
+            on_progress(AnalyseProgress(n, len(todo), report.words))
+    report.seconds = time.perf_counter() - started
+    return report

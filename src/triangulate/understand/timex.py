@@ -1,0 +1,1115 @@
+"""Rule-based temporal tagger and normaliser for English, Russian and Azerbaijani.
+
+Values follow TimeML TIMEX3 (as in TempEval-3): DATE 2025-06-27 / 2025-06 / 2025-W26 /
+2025-SU / 199 (a decade), PRESENT_REF/PAST_REF/FUTURE_REF; DURATION P3D, PT5H; TIME
+2025-06-27T14:20 or 2025-06-27TMO; SET P1D.
+
+Why own patterns rather than dateparser: dateparser misses "late June 2025", Russian
+relative weekdays and Azerbaijani inflected forms, and silently fills a missing year or
+day from the reference date. Here a missing part is filled only from the publication date
+(Anchor.PUBLICATION) and otherwise stays unknown ("XXXX-06-27", Anchor.NONE).
+
+Extents follow TimeML: prepositions ("on", "in", "в", "for") stay outside; determiners and
+modifiers ("the", "late", "nearly") are inside. Word lists live in data/timex_lexicon.json.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from ..ingest.pubdate import month_number
+from .types import Anchor, TimeExpr, TimePrecision, TimexType
+
+_B = r"(?<![\w])"  # word start (Unicode-aware, so Cyrillic and ə/ı count as letters)
+_E = r"(?![\w])"
+
+_PRECISION = {
+    "MIN": TimePrecision.MINUTE,
+    "H": TimePrecision.HOUR,
+    "D": TimePrecision.DAY,
+    "W": TimePrecision.WEEK,
+    "WE": TimePrecision.WEEK,
+    "M": TimePrecision.MONTH,
+    "Q": TimePrecision.QUARTER,
+    "Y": TimePrecision.YEAR,
+    "DE": TimePrecision.DECADE,
+    "CE": TimePrecision.CENTURY,
+}
+_SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
+# Rules whose match is a calendar date written out: they feed "that same day".
+_EXPLICIT = frozenset({"iso", "numeric", "dmy", "mdy", "md", "dm", "az_md", "az_dm", "ru_dm"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Val:
+    type: TimexType
+    value: str
+    precision: TimePrecision
+    anchor: Anchor
+    mod: str = ""
+    interval: tuple[str, str] | None = None
+    confidence: float = 1.0
+
+
+_Handler = Callable[["TimeNormaliser", re.Match[str], str], "_Val | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    name: str
+    pattern: re.Pattern[str]
+    handler: _Handler
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+@cache
+def _lexicon() -> dict[str, dict[str, Any]]:
+    raw = resources.files("triangulate.data").joinpath("timex_lexicon.json").read_text("utf-8")
+    data: dict[str, dict[str, Any]] = {k: v for k, v in json.loads(raw).items() if k[0] != "_"}
+    return data
+
+
+@cache
+def _lexicon_months() -> tuple[tuple[str, ...], ...]:
+    """English month stems from months.json, full name first in each group."""
+    raw = json.loads(resources.files("triangulate.data").joinpath("months.json").read_text("utf-8"))
+    return tuple(tuple(group) for group in raw["en"]["stems"])
+
+
+@cache
+def _merged(category: str) -> dict[str, Any]:
+    """One lookup table per category over all languages (keys do not clash in practice)."""
+    table: dict[str, Any] = {}
+    for spec in _lexicon().values():
+        for key, value in spec.get(category, {}).items():
+            table.setdefault(_norm(key), value)
+    return table
+
+
+def _norm(words: str) -> str:
+    return re.sub(r"\s+", " ", words.strip().lower()).replace("ё", "е")
+
+
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation, longest first so "cümə axşamı" wins over "cümə"."""
+    items = sorted({w for w in words}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+").replace("е", "[её]") for w in items)
+
+
+def _lookup(category: str, text: str | None) -> Any:
+    if text is None:
+        return None
+    return _merged(category).get(_norm(text).replace("-", " ").rstrip("."))
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _add_months(day: _dt.date, months: int) -> _dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return _dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _shift(day: _dt.date, unit: str, amount: int) -> _dt.date:
+    if unit in ("D", "H", "MIN"):
+        return day + _dt.timedelta(days=amount)
+    if unit in ("W", "WE"):
+        return day + _dt.timedelta(weeks=amount)
+    factor = {"M": 1, "Q": 3, "Y": 12, "DE": 120, "CE": 1200}[unit]
+    return _add_months(day, amount * factor)
+
+
+def _span(day: _dt.date, unit: str) -> tuple[_dt.date, _dt.date]:
+    """The calendar unit containing ``day``."""
+    if unit in ("D", "H", "MIN"):
+        return day, day
+    if unit in ("W", "WE"):
+        monday = day - _dt.timedelta(days=day.weekday())
+        if unit == "WE":
+            return monday + _dt.timedelta(days=5), monday + _dt.timedelta(days=6)
+        return monday, monday + _dt.timedelta(days=6)
+    if unit == "M":
+        return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if unit == "Q":
+        first = (day.month - 1) // 3 * 3 + 1
+        last = first + 2
+        return _dt.date(day.year, first, 1), _dt.date(
+            day.year, last, calendar.monthrange(day.year, last)[1]
+        )
+    if unit == "Y":
+        return _dt.date(day.year, 1, 1), _dt.date(day.year, 12, 31)
+    if unit == "DE":
+        start = day.year // 10 * 10
+        return _dt.date(start, 1, 1), _dt.date(start + 9, 12, 31)
+    start = day.year // 100 * 100
+    return _dt.date(max(start, 1), 1, 1), _dt.date(start + 99, 12, 31)
+
+
+def _render(day: _dt.date, unit: str) -> str:
+    if unit in ("D", "H", "MIN"):
+        return day.isoformat()
+    if unit in ("W", "WE"):
+        year, week, _ = day.isocalendar()
+        return f"{year:04d}-W{week:02d}" + ("-WE" if unit == "WE" else "")
+    if unit == "M":
+        return f"{day.year:04d}-{day.month:02d}"
+    if unit == "Q":
+        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+    if unit == "Y":
+        return f"{day.year:04d}"
+    if unit == "DE":
+        return f"{day.year // 10:03d}"
+    return f"{day.year // 100:02d}"
+
+
+_UNKNOWN = {
+    "D": "XXXX-XX-XX",
+    "H": "XXXX-XX-XX",
+    "MIN": "XXXX-XX-XX",
+    "W": "XXXX-WXX",
+    "WE": "XXXX-WXX-WE",
+    "M": "XXXX-XX",
+    "Q": "XXXX-QX",
+    "Y": "XXXX",
+    "DE": "XXX",
+    "CE": "XX",
+}
+
+
+def _part_of(start: _dt.date, end: _dt.date, mod: str) -> tuple[str, str]:
+    """The first, middle or last third of [start, end] for early/mid/late."""
+    days = (end - start).days + 1
+    third = max(days // 3, 1)
+    if mod == "START":
+        return start.isoformat(), (start + _dt.timedelta(days=third - 1)).isoformat()
+    if mod == "END":
+        return (end - _dt.timedelta(days=third - 1)).isoformat(), end.isoformat()
+    if mod == "MID":
+        return (start + _dt.timedelta(days=third)).isoformat(), (
+            end - _dt.timedelta(days=third)
+        ).isoformat()
+    return start.isoformat(), end.isoformat()
+
+
+def _interval(start: _dt.date, end: _dt.date, mod: str = "") -> tuple[str, str]:
+    return _part_of(start, end, mod)
+
+
+def _number(text: str | None) -> float | None:
+    """The number a numeral says; None for vague ones ("several", "a few")."""
+    if text is None:
+        return 1
+    word = _norm(text)
+    if re.fullmatch(r"\d+", word):
+        return int(word)
+    if re.fullmatch(r"\d+[.,]\d+", word):
+        return float(word.replace(",", "."))
+    numbers = _merged("numbers")
+    if word in numbers:
+        return float(numbers[word])
+    total = 0.0
+    for piece in re.split(r"[\s-]+", word):
+        if piece not in numbers:
+            return None
+        total += float(numbers[piece])
+    return total
+
+
+def _duration(amount: float | None, unit: str) -> str:
+    if amount is None:
+        return {"DE": "PXDE", "CE": "PXC", "MIN": "PTXM", "H": "PTXH", "WE": "PXD"}.get(
+            unit, f"PX{unit}"
+        )
+    if unit == "DE":
+        amount, unit = amount * 10, "Y"
+    elif unit == "CE":
+        amount, unit = amount * 100, "Y"
+    elif unit == "WE":
+        amount, unit = amount * 2, "D"
+    if amount != int(amount):
+        # Fractions go one unit down: 1.5 years -> P18M, half an hour -> PT30M.
+        down = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("MIN", 60)}
+        if unit in down:
+            unit, factor = down[unit]
+            amount *= factor
+    n = round(amount)
+    if unit == "MIN":
+        return f"PT{n}M"
+    if unit == "H":
+        return f"PT{n}H"
+    return f"P{n}{unit}"
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+def _g(match: re.Match[str], name: str) -> str | None:
+    return match.groupdict().get(name)
+
+
+def _year(match: re.Match[str]) -> int | None:
+    y = _g(match, "y")
+    return int(y) if y else None
+
+
+def _month(match: re.Match[str], lang: str) -> int | None:
+    if _g(match, "m"):
+        return int(match.group("m"))
+    word = _g(match, "mon")
+    if word is None:
+        return None
+    month = month_number(word.rstrip("."))
+    if month is None:
+        return None
+    if lang == "en" and not word[0].isupper():
+        # English month names are capitalised; lower-case "may"/"march" are a verb.
+        return None
+    return month
+
+
+def _h_date(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    month = _month(m, lang)
+    if month is None:
+        return None
+    year = _year(m)
+    d = int(m.group("d"))
+    try:
+        _dt.date(year or 2000, month, d)
+    except ValueError:
+        return None
+    hh, mi = _g(m, "hh"), _g(m, "mi")
+    if year is not None:
+        day = _dt.date(year, month, d)
+        if hh is not None:
+            return _Val(
+                TimexType.TIME,
+                f"{day.isoformat()}T{hh}:{mi}",
+                TimePrecision.MINUTE,
+                Anchor.ABSOLUTE,
+                interval=(day.isoformat(), day.isoformat()),
+            )
+        return _Val(
+            TimexType.DATE,
+            day.isoformat(),
+            TimePrecision.DAY,
+            Anchor.ABSOLUTE,
+            interval=(day.isoformat(), day.isoformat()),
+        )
+    if self.pub is not None:
+        near = self._nearest(month, d)
+        if near is None:
+            return None
+        day = near
+        return _Val(
+            TimexType.DATE,
+            day.isoformat(),
+            TimePrecision.DAY,
+            Anchor.PUBLICATION,
+            interval=(day.isoformat(), day.isoformat()),
+            confidence=0.9,
+        )
+    return _Val(TimexType.DATE, f"XXXX-{month:02d}-{d:02d}", TimePrecision.DAY, Anchor.NONE)
+
+
+def _h_month(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    month = _month(m, lang)
+    if month is None:
+        return None
+    word = m.group("mon")
+    part = _lookup("parts", _g(m, "part")) or ""
+    shift = _lookup("shifts", _g(m, "shift"))
+    year = _year(m)
+    if (
+        year is None
+        and lang == "en"
+        and _g(m, "d") is None
+        and _norm(word).rstrip(".") not in _FULL_MONTHS
+    ):
+        return None  # a bare "Jan" is more often a first name than January
+    if year is None and lang == "en" and _norm(word) == "may" and not (part or shift is not None):
+        # "May" alone is usually the modal verb or a name; only a cue word makes it a month.
+        before = m.string[max(0, m.start() - 12) : m.start()].lower().split()
+        if not before or before[-1] not in _lexicon()["en"]["month_cues"]:
+            return None
+    anchor = Anchor.ABSOLUTE
+    yshift = _lookup("shifts", _g(m, "yshift"))
+    if year is None and yshift is not None and self.pub is not None:
+        # "June last year": the month of the year the shift names.
+        year, anchor = self.pub.year + int(yshift), Anchor.PUBLICATION
+    if year is None:
+        if self.pub is None:
+            return _Val(
+                TimexType.DATE, f"XXXX-{month:02d}", TimePrecision.MONTH, Anchor.NONE, mod=part
+            )
+        anchor = Anchor.PUBLICATION
+        year = self.pub.year
+        if shift == -1 and month >= self.pub.month:
+            year -= 1
+        elif shift == 1 and month <= self.pub.month:
+            year += 1
+        elif shift is None:
+            nearest = self._nearest(month, 15)
+            year = nearest.year if nearest else year
+    start = _dt.date(year, month, 1)
+    end = _span(start, "M")[1]
+    return _Val(
+        TimexType.DATE,
+        f"{year:04d}-{month:02d}",
+        TimePrecision.MONTH,
+        anchor,
+        mod=part,
+        interval=_interval(start, end, part),
+    )
+
+
+def _h_year(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    year = _year(m)
+    if year is None:
+        return None
+    before = m.string[max(0, m.start() - 1) : m.start()]
+    if before in ("$", "#", "№", "£", "€"):
+        return None
+    part = _lookup("parts", _g(m, "part")) or ""
+    return _Val(
+        TimexType.DATE,
+        f"{year:04d}",
+        TimePrecision.YEAR,
+        Anchor.ABSOLUTE,
+        mod=part,
+        interval=_interval(_dt.date(year, 1, 1), _dt.date(year, 12, 31), part),
+    )
+
+
+def _h_decade(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    part = _lookup("parts", _g(m, "part")) or ""
+    dec = _g(m, "dec")
+    if dec is None:
+        short = _g(m, "dec2")
+        if short is None:
+            return None
+        # "the '90s" / "90-х годов": the 20th century unless it says otherwise.
+        dec = f"19{short}"
+    start = int(dec) * 10
+    return _Val(
+        TimexType.DATE,
+        dec,
+        TimePrecision.DECADE,
+        Anchor.ABSOLUTE,
+        mod=part,
+        interval=_interval(_dt.date(start, 1, 1), _dt.date(start + 9, 12, 31), part),
+    )
+
+
+def _h_century(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    number = int(m.group("cent"))
+    if not 1 <= number <= 21:
+        return None
+    part = _lookup("parts", _g(m, "part")) or ""
+    start = (number - 1) * 100
+    return _Val(
+        TimexType.DATE,
+        f"{number - 1:02d}",
+        TimePrecision.CENTURY,
+        Anchor.ABSOLUTE,
+        mod=part,
+        interval=_interval(_dt.date(max(start, 1), 1, 1), _dt.date(start + 99, 12, 31), part),
+    )
+
+
+def _h_season(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    season = _lookup("seasons", m.group("season"))
+    if season is None:
+        return None
+    shift = _lookup("shifts", _g(m, "shift"))
+    year = _year(m)
+    part = _lookup("parts", _g(m, "part")) or ""
+    anchor = Anchor.ABSOLUTE
+    if year is None:
+        if shift is None:
+            return None  # a bare "summer" says nothing about which one
+        if self.pub is None:
+            return _Val(TimexType.DATE, f"XXXX-{season}", TimePrecision.SEASON, Anchor.NONE)
+        anchor = Anchor.PUBLICATION
+        year = self.pub.year
+        first, last = _SEASON_MONTHS[season]
+        if shift == -1 and not (last < self.pub.month and season != "WI"):
+            year -= 1  # the last completed one
+        elif shift == 1 and first <= self.pub.month:
+            year += 1
+    first, last = _SEASON_MONTHS[season]
+    start = _dt.date(year, first, 1)
+    end_year = year + 1 if season == "WI" else year
+    end = _dt.date(end_year, last, calendar.monthrange(end_year, last)[1])
+    return _Val(
+        TimexType.DATE,
+        f"{year:04d}-{season}",
+        TimePrecision.SEASON,
+        anchor,
+        mod=part,
+        interval=_interval(start, end, part),
+    )
+
+
+def _h_quarter(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    number = _lookup("ordinals", m.group("ord"))
+    if number is None:
+        return None
+    year = _year(m)
+    anchor = Anchor.ABSOLUTE
+    if year is None:
+        if self.pub is None:
+            return _Val(TimexType.DATE, f"XXXX-Q{number}", TimePrecision.QUARTER, Anchor.NONE)
+        anchor = Anchor.PUBLICATION
+        year = self.pub.year
+        shift = _lookup("shifts", _g(m, "shift"))
+        if shift == -1 or (shift is None and (number - 1) * 3 + 1 > self.pub.month):
+            year -= 1 if (number - 1) * 3 + 1 >= self.pub.month or shift == -1 else 0
+    start = _dt.date(year, (number - 1) * 3 + 1, 1)
+    s, e = _span(start, "Q")
+    return _Val(
+        TimexType.DATE,
+        f"{year:04d}-Q{number}",
+        TimePrecision.QUARTER,
+        anchor,
+        interval=(s.isoformat(), e.isoformat()),
+    )
+
+
+def _with_part_of_day(
+    self: TimeNormaliser, day: _dt.date | None, dp_word: str | None, anchor: Anchor, mod: str
+) -> _Val:
+    dp = _lookup("day_parts", dp_word)
+    base = day.isoformat() if day else "XXXX-XX-XX"
+    interval = (base, base) if day else None
+    if dp:
+        return _Val(TimexType.TIME, f"{base}T{dp}", TimePrecision.HOUR, anchor, mod, interval)
+    return _Val(TimexType.DATE, base, TimePrecision.DAY, anchor, mod, interval)
+
+
+def _h_relday(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    word = _norm(m.group("rel"))
+    offset = _lookup("relative_days", word)
+    if offset is None:
+        return None
+    mod = _lookup("parts", _g(m, "part")) or ""
+    dp_word = _g(m, "dp") or ("night" if word == "tonight" else None)
+    if self.pub is None:
+        return _with_part_of_day(self, None, dp_word, Anchor.NONE, mod)
+    day = self.pub + _dt.timedelta(days=int(offset))
+    return _with_part_of_day(self, day, dp_word, Anchor.PUBLICATION, mod)
+
+
+def _h_this_dp(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    """ "this morning", "last night": parts of the publication day (or the night before)."""
+    offset = -1 if _norm(m.group("dshift")) == "last" else 0
+    if _lookup("day_parts", m.group("dp")) is None:
+        return None
+    if offset == -1 and _lookup("day_parts", m.group("dp")) != "NI":
+        return None
+    if self.pub is None:
+        return _with_part_of_day(self, None, m.group("dp"), Anchor.NONE, "")
+    day = self.pub + _dt.timedelta(days=offset)
+    return _with_part_of_day(self, day, m.group("dp"), Anchor.PUBLICATION, "")
+
+
+_FULL_MONTHS = frozenset(month for group in _lexicon_months() for month in group[:1])
+
+_FUTURE = re.compile(
+    r"(?i)\b(?:will|'ll|shall|going to|scheduled|plans?|planned|expected to|due to|"
+    r"будет|будут|состоится|планиру\w*|намерен\w*|\w+acaq|\w+əcək)\b"
+)
+
+
+def _h_weekday(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    weekday = _lookup("weekdays", m.group("wd"))
+    if weekday is None:
+        return None
+    shift = _lookup("shifts", _g(m, "shift"))
+    if lang == "az" and shift is None and _g(m, "gun") is None and " " not in m.group("wd"):
+        # Bare "bazar" is also "market" and "cümə" the Friday prayer; need "günü".
+        return None
+    if lang == "en" and not m.group("wd")[0].isupper():
+        return None
+    if self.pub is None:
+        value = f"XXXX-WXX-{weekday + 1}"
+        dp = _lookup("day_parts", _g(m, "dp"))
+        return _Val(
+            TimexType.TIME if dp else TimexType.DATE,
+            value + (f"T{dp}" if dp else ""),
+            TimePrecision.DAY,
+            Anchor.NONE,
+        )
+    back = (self.pub.weekday() - weekday) % 7
+    if shift == -1:
+        day = self.pub - _dt.timedelta(days=back or 7)
+    elif shift == 1:
+        day = self.pub + _dt.timedelta(days=(weekday - self.pub.weekday()) % 7 or 7)
+    else:
+        # News mostly reports the past week; a future-tense cue nearby flips it forward.
+        window = m.string[max(0, m.start() - 80) : m.end() + 40]
+        if _FUTURE.search(window) and back != 0:
+            day = self.pub + _dt.timedelta(days=7 - back)
+        else:
+            day = self.pub - _dt.timedelta(days=back)
+    return _with_part_of_day(self, day, _g(m, "dp"), Anchor.PUBLICATION, "")
+
+
+def _h_period(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    unit = _lookup("units", _g(m, "unit")) or _lookup("period_units", _g(m, "punit"))
+    if unit is None and _norm(_g(m, "unit") or "") == "weekend":
+        unit = "WE"
+    if unit is None:
+        return None
+    shift = _lookup("shifts", _g(m, "shift"))
+    part = _lookup("parts", _g(m, "part")) or ""
+    if shift is None:
+        if not part:
+            return None
+        shift = 0  # "the end of the year", "в конце года", "ilin sonunda": the current one
+    if _g(m, "the") and shift == -1 and not part:
+        # "the past week" is a stretch of time, "last week" a calendar week.
+        return _Val(TimexType.DURATION, _duration(1, unit), _PRECISION[unit], Anchor.NONE)
+    if self.pub is None:
+        return _Val(TimexType.DATE, _UNKNOWN[unit], _PRECISION[unit], Anchor.NONE, mod=part)
+    day = _shift(self.pub, unit, int(shift))
+    start, end = _span(day, unit)
+    return _Val(
+        TimexType.DATE,
+        _render(day, unit),
+        _PRECISION[unit],
+        Anchor.PUBLICATION,
+        mod=part,
+        interval=_interval(start, end, part),
+    )
+
+
+def _h_weekend(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    if self.pub is None:
+        return _Val(TimexType.DATE, "XXXX-WXX-WE", TimePrecision.WEEK, Anchor.NONE)
+    # Before Friday "the weekend" in news is the one just past.
+    day = self.pub if self.pub.weekday() >= 4 else self.pub - _dt.timedelta(days=7)
+    start, end = _span(day, "WE")
+    return _Val(
+        TimexType.DATE,
+        _render(day, "WE"),
+        TimePrecision.WEEK,
+        Anchor.PUBLICATION,
+        interval=(start.isoformat(), end.isoformat()),
+        confidence=0.7,
+    )
+
+
+def _h_ago(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    unit = _lookup("units", m.group("unit"))
+    direction = _lookup("ago", m.group("ago"))
+    if unit is None or direction is None:
+        return None
+    amount = _number(_g(m, "num"))
+    mod = _lookup("modifiers", _g(m, "mod")) or ""
+    forward = direction.endswith("+")
+    base, anchor = self.pub, Anchor.PUBLICATION
+    if direction.startswith("text") and self.last_day is not None:
+        base, anchor = self.last_day, Anchor.TEXT
+    if amount is None:
+        return _Val(
+            TimexType.DATE,
+            "FUTURE_REF" if forward else "PAST_REF",
+            TimePrecision.UNKNOWN,
+            anchor if base else Anchor.NONE,
+            mod,
+        )
+    if base is None:
+        return _Val(TimexType.DATE, _UNKNOWN[unit], _PRECISION[unit], Anchor.NONE, mod)
+    if amount != int(amount):
+        # "a year and a half ago": count in the next smaller unit.
+        return _Val(TimexType.DATE, "PAST_REF", TimePrecision.UNKNOWN, anchor, mod or "APPROX")
+    day = _shift(base, unit, int(amount) * (1 if forward else -1))
+    start, end = _span(day, unit)
+    return _Val(
+        TimexType.DATE,
+        _render(day, unit),
+        _PRECISION[unit],
+        anchor,
+        mod,
+        (start.isoformat(), end.isoformat()),
+    )
+
+
+def _followed_by_age(m: re.Match[str]) -> bool:
+    after = m.string[m.end() : m.end() + 12].lower()
+    return bool(re.match(r"(?:[\s-]+old\b|-?летн|\s+(?:yaşlı|yaşında))", after))
+
+
+def _h_duration(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    unit = _lookup("units", m.group("unit"))
+    if unit is None or _followed_by_age(m):
+        return None
+    mod = _lookup("modifiers", _g(m, "mod")) or ""
+    if lang in ("ru", "az") and not (
+        mod or _g(m, "cue") or _g(m, "cue2") or _g(m, "usuf") or _g(m, "the")
+    ):
+        # Without a cue ("в течение", "ərzində", "-dür") a bare "24 года" is too often an age.
+        return None
+    amount = _number(_g(m, "num"))
+    return _Val(TimexType.DURATION, _duration(amount, unit), _PRECISION[unit], Anchor.NONE, mod)
+
+
+def _h_compound(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    found = _lookup("compound_durations", m.group("comp"))
+    if found is None or _followed_by_age(m):
+        return None
+    unit, amount = found
+    mod = _lookup("modifiers", _g(m, "mod")) or ""
+    return _Val(TimexType.DURATION, _duration(amount, unit), _PRECISION[unit], Anchor.NONE, mod)
+
+
+def _h_vague_plural(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    unit = _lookup("units", m.group("unit"))
+    if unit is None:
+        return None
+    return _Val(TimexType.DURATION, _duration(None, unit), _PRECISION[unit], Anchor.NONE)
+
+
+def _clock(m: re.Match[str]) -> tuple[int, int] | None:
+    hh = int(m.group("hh"))
+    mi = int(_g(m, "mi") or 0)
+    ampm = (_g(m, "ampm") or "").lower().replace(".", "")
+    if ampm == "pm" and hh < 12:
+        hh += 12
+    elif ampm == "am" and hh == 12:
+        hh = 0
+    if hh > 23 or mi > 59:
+        return None
+    return hh, mi
+
+
+def _h_clock(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    found = _clock(m)
+    if found is None:
+        return None
+    hh, mi = found
+    mod = "APPROX" if _g(m, "approx") else ""
+    if self.pub is None:
+        return _Val(
+            TimexType.TIME, f"XXXX-XX-XXT{hh:02d}:{mi:02d}", TimePrecision.MINUTE, Anchor.NONE, mod
+        )
+    return _Val(
+        TimexType.TIME,
+        f"{self.pub.isoformat()}T{hh:02d}:{mi:02d}",
+        TimePrecision.MINUTE,
+        Anchor.PUBLICATION,
+        mod,
+        (self.pub.isoformat(), self.pub.isoformat()),
+        confidence=0.8,
+    )
+
+
+def _phrase_handler(category: str, value: Any) -> _Handler:
+    def handler(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+        if category == "sets":
+            return _Val(TimexType.SET, str(value), TimePrecision.UNKNOWN, Anchor.NONE)
+        if category == "refs":
+            return _Val(
+                TimexType.DATE,
+                str(value),
+                TimePrecision.UNKNOWN,
+                Anchor.PUBLICATION if self.pub else Anchor.NONE,
+            )
+        # same_day: relative to the last calendar date written in the text.
+        if self.last_day is not None:
+            day = self.last_day + _dt.timedelta(days=int(value))
+            return _Val(
+                TimexType.DATE,
+                day.isoformat(),
+                TimePrecision.DAY,
+                Anchor.TEXT,
+                interval=(day.isoformat(), day.isoformat()),
+            )
+        if self.last_value is not None and int(value) == 0:
+            return _Val(TimexType.DATE, self.last_value, TimePrecision.DAY, Anchor.TEXT)
+        return _Val(TimexType.DATE, "XXXX-XX-XX", TimePrecision.DAY, Anchor.NONE, confidence=0.5)
+
+    return handler
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _phrase_rules(lang: str) -> list[_Rule]:
+    spec = _lexicon()[lang]
+    rules: list[_Rule] = []
+    for category in ("same_day", "sets", "refs"):
+        for phrase, value in spec.get(category, {}).items():
+            head, _, rest = phrase.partition("[")
+            inner, _, tail = rest.partition("]")
+            pattern = (
+                _B
+                + (_alt([head.strip()]) + r"\s+" if head.strip() else "")
+                + f"(?P<x>{_alt([inner])})"
+                + (r"\s+" + _alt([tail.strip()]) if tail.strip() else "")
+                + _E
+            )
+            rules.append(
+                _Rule(category, re.compile(pattern, re.I), _phrase_handler(category, value))
+            )
+    return rules
+
+
+def _tokens(lang: str) -> dict[str, str]:
+    spec = _lexicon()[lang]
+    numbers = list(spec["numbers"]) + list(spec.get("vague_numbers", []))
+    num_words = _alt(numbers)
+    # Compounds are tens plus units only ("twenty-four"), so "a five-hour" stays 5, not 6.
+    tens = _alt(w for w, v in spec["numbers"].items() if v >= 20 and v % 10 == 0 and v < 100)
+    units = _alt(w for w, v in spec["numbers"].items() if 1 <= v <= 9 and len(w) > 2)
+    tokens = {
+        "<D>": r"(?P<d>[12]\d|3[01]|0?[1-9])",
+        "<Y>": r"(?P<y>(?:1[5-9]|20)\d{2})",
+        "<NUM>": rf"(?P<num>\d+(?:[.,]\d+)?|(?:{tens})[\s-](?:{units})|(?:{num_words}))",
+        "<UNIT>": f"(?P<unit>{_alt(spec['units'])})",
+        "<PART>": f"(?P<part>{_alt(spec['parts'])})",
+        "<SHIFT>": f"(?P<shift>{_alt(spec['shifts'])})",
+        "<WD>": f"(?P<wd>{_alt(spec['weekdays'])})",
+        "<DP>": f"(?P<dp>{_alt(spec['day_parts'])})",
+        "<SEASON>": f"(?P<season>{_alt(spec['seasons'])})",
+        "<REL>": f"(?P<rel>{_alt(spec['relative_days'])})",
+        # "over the past 20 years": "over" there is a preposition, not a modifier.
+        "<MOD>": f"(?P<mod>{_alt(spec['modifiers'])})(?!\\s+the\\b)",
+        "<AGO>": f"(?P<ago>{_alt(spec['ago'])})",
+        "<COMP>": f"(?P<comp>{_alt(spec['compound_durations'])})",
+        # An abbreviation's full stop belongs to the month only when a number follows
+        # ("янв. 2025"); otherwise it ends the sentence.
+        "<MON>": r"(?P<mon>[^\W\d_]{3,12}(?:\.(?=\s*\d))?)",
+    }
+    if lang == "en":
+        # The first stem of each group is the full name; the rest are abbreviations,
+        # which alone may carry a full stop ("Sept.", not "July.").
+        full = [group[0] for group in _lexicon_months()]
+        short = [f for group in _lexicon_months() for f in group[1:]]
+        abbrev = [f + "." for f in short] + short
+        tokens["<MON>"] = rf"(?P<mon>{_alt(full + abbrev)})"
+        tokens["<ORD>"] = f"(?P<ord>{_alt(spec['ordinals'])})"
+    if lang in ("ru", "az"):
+        tokens["<PUNIT>"] = f"(?P<punit>{_alt(spec['period_units'])})"
+        tokens["<YW>"] = f"(?:{_alt(spec['year_words'])})"
+    if lang == "ru":
+        tokens["<CUE>"] = f"(?P<cue>{_alt(spec['duration_cues'])})"
+    if lang == "az":
+        tokens["<ORDS>"] = f"(?:{_alt(spec['ordinal_suffixes'])})"
+        tokens["<DSUF>"] = f"(?:{_alt(spec['day_suffixes'])})"
+        tokens["<USUF>"] = f"(?P<usuf>{_alt(s for s in spec['unit_suffixes'] if s)})"
+        tokens["<CUE2>"] = f"(?P<cue2>{_alt(spec['duration_cues_after'])})"
+    return tokens
+
+
+def _expand(pattern: str, tokens: dict[str, str]) -> str:
+    for key, value in tokens.items():
+        pattern = pattern.replace(key, value)
+    return pattern.replace("<B>", _B).replace("<E>", _E)
+
+
+_CLOCK_12 = r"(?P<hh>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ampm>[ap]\.m\.|[ap]m)(?!\w)"
+_CLOCK_24 = r"(?P<hh>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?![\d:])"
+
+_COMMON: list[tuple[str, str, _Handler]] = [
+    (
+        "iso",
+        r"<B>(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])"
+        r"(?:T(?P<hh>[01]\d|2[0-3]):(?P<mi>[0-5]\d))?(?![\d])",
+        _h_date,
+    ),
+    (
+        "numeric",
+        r"<B>(?P<d>0?[1-9]|[12]\d|3[01])\.(?P<m>0?[1-9]|1[0-2])\.(?P<y>(?:19|20)\d{2})(?![\d])",
+        _h_date,
+    ),
+]
+
+_EN: list[tuple[str, str, _Handler]] = [
+    (
+        "dmy",
+        r"<B>(?:<WD>,?\s+)?(?:the\s+)?<D>(?:st|nd|rd|th)?\s+(?:of\s+)?<MON>,?\s+<Y><E>",
+        _h_date,
+    ),
+    ("mdy", r"<B>(?:<WD>,?\s+)?<MON>\s+<D>(?:st|nd|rd|th)?,?\s+<Y><E>", _h_date),
+    ("md", r"<B>(?:<WD>,?\s+)?<MON>\s+<D>(?:st|nd|rd|th)?(?![\w:]|,\d|\.\d)", _h_date),
+    ("dm", r"<B>(?:<WD>,?\s+)?(?:the\s+)?<D>(?:st|nd|rd|th)?\s+(?:of\s+)?<MON><E>", _h_date),
+    ("my", r"<B>(?:<PART>[\s-]+(?:of\s+)?)?<MON>,?\s+(?:of\s+)?<Y><E>", _h_month),
+    ("mon", r"<B>(?:<PART>[\s-]+(?:of\s+)?|<SHIFT>\s+)?<MON><E>", _h_month),
+    ("mon_rel", r"<B><MON>\s+(?P<yshift>last|this|next)\s+year<E>", _h_month),
+    (
+        "decade",
+        r"<B>(?:the\s+)?(?:<PART>[\s-]+)?(?P<dec>(?:1[5-9]|20)\d)0['’]?s<E>",
+        _h_decade,
+    ),
+    ("decade2", r"<B>the\s+(?:<PART>[\s-]+)?['’](?P<dec2>\d)0s<E>", _h_decade),
+    (
+        "century",
+        r"<B>(?:the\s+)?(?:<PART>[\s-]+)?(?P<cent>\d{1,2})(?:st|nd|rd|th)[\s-]+century<E>",
+        _h_century,
+    ),
+    (
+        "year",
+        r"<B>(?:<PART>[\s-]+(?:of\s+)?)?(?:(?:the\s+)?fiscal(?:\s+year)?\s+)?"
+        r"(?P<y>(?:19|20)\d{2})(?![\w'’]|[-–]\d|%|,\d|\.\d)",
+        _h_year,
+    ),
+    (
+        "season",
+        r"<B>(?:<PART>[\s-]+(?:of\s+)?)?(?:<SHIFT>\s+)?<SEASON>(?:\s+(?:of\s+)?<Y>)?<E>",
+        _h_season,
+    ),
+    (
+        "quarter",
+        r"<B>(?:the\s+)?(?:<SHIFT>\s+)?(?:fiscal\s+)?<ORD>[\s-]+(?:fiscal\s+)?quarter"
+        r"(?:\s+(?:of\s+)?(?:fiscal\s+)?<Y>)?<E>",
+        _h_quarter,
+    ),
+    ("relday", r"<B>(?:(?P<part>early|late)\s+)?<REL>(?:\s+<DP>)?<E>", _h_relday),
+    (
+        "this_dp",
+        r"<B>(?:(?:early|late|later|earlier)\s+)?(?P<dshift>this|last)\s+<DP><E>",
+        _h_this_dp,
+    ),
+    ("weekday", r"<B>(?:<SHIFT>\s+)?<WD>(?:\s+<DP>)?<E>", _h_weekday),
+    (
+        "period",
+        r"<B>(?:<PART>[\s-]+(?:of\s+)?)?(?:(?P<the>the)\s+)?(?:(?:earlier|later)\s+)?"
+        r"(?:<SHIFT>\s+)?(?P<unit>week|month|year|quarter|decade|century|weekend)<E>",
+        _h_period,
+    ),
+    ("weekend", r"<B>the\s+weekend<E>", _h_weekend),
+    ("ago", r"<B>(?:<MOD>\s+)?<NUM>[\s-]+<UNIT>\s+<AGO><E>", _h_ago),
+    ("compound", r"<B>(?:<MOD>\s+)?(?:a\s+|the\s+)?<COMP><E>", _h_compound),
+    (
+        "duration",
+        r"<B>(?:<MOD>\s+)?(?:(?P<the>the)\s+(?:(?:first|past|last|next|previous|coming|"
+        r"following|final|initial)\s+)?|(?:past|last|next|previous)\s+)?<NUM>[\s-]+<UNIT>(?![\w-])",
+        _h_duration,
+    ),
+    (
+        "vague_plural",
+        r"<B>(?:for|in|over)\s+(?P<x>(?:(?:many|several)\s+)?"
+        r"(?P<unit>years|months|weeks|days|decades|hours|centuries))<E>",
+        _h_vague_plural,
+    ),
+    ("clock12", r"<B>(?P<x>(?:(?P<approx>around|about)\s+)?" + _CLOCK_12 + ")", _h_clock),
+    (
+        "clock24",
+        r"<B>(?:at|by|until|from|before|after|since)\s+(?P<x>(?:(?P<approx>around|about)\s+)?"
+        + _CLOCK_24
+        + ")",
+        _h_clock,
+    ),
+]
+
+_RU: list[tuple[str, str, _Handler]] = [
+    ("ru_dm", r"<B><D>\s+<MON>(?:\s+<Y>(?:-?м|-?го)?(?:\s*<YW>)?)?(?![\w])", _h_date),
+    (
+        "ru_mon",
+        r"<B>(?:в|во|с|со|до|к|по|от|из|на|после)\s+(?P<x>(?:<PART>\s+)?<MON>"
+        r"(?:\s+<Y>(?:\s*<YW>)?)?)(?![\w])",
+        _h_month,
+    ),
+    ("ru_part_mon", r"<B><PART>\s+<MON>(?:\s+<Y>(?:\s*<YW>)?)?(?![\w])", _h_month),
+    ("ru_my", r"<B><MON>\s+<Y>(?:\s*<YW>)?(?![\w])", _h_month),
+    ("ru_year", r"<B>(?:<PART>\s+)?<Y>(?:-?м|-?го)?\s*<YW>(?![\w])", _h_year),
+    ("ru_year2", r"<B>(?:в|с|до|к|по|от)\s+(?P<x><Y>)(?![\w%.,-])", _h_year),
+    (
+        "ru_decade",
+        r"<B>(?:<PART>\s+)?(?P<dec>(?:1[5-9]|20)\d)0-(?:х|е|ых|ые)(?:\s+(?:годах|годов|годы|гг\.))?(?![\w])",
+        _h_decade,
+    ),
+    (
+        "ru_decade2",
+        r"<B>(?:<PART>\s+)?(?P<dec2>[1-9])0-(?:х|е)\s+(?:годах|годов|годы)<E>",
+        _h_decade,
+    ),
+    ("ru_season", r"<B>(?:<SHIFT>\s+)?<SEASON>(?:\s+<Y>(?:\s*<YW>)?)?(?![\w])", _h_season),
+    ("ru_relday", r"<B><REL>(?:\s+<DP>)?<E>", _h_relday),
+    ("ru_weekday", r"<B>(?:в|во)\s+(?P<x>(?:<SHIFT>\s+)?<WD>(?:\s+<DP>)?)<E>", _h_weekday),
+    ("ru_weekday2", r"<B><SHIFT>\s+<WD><E>", _h_weekday),
+    ("ru_period", r"<B>(?:<PART>\s+)?<SHIFT>\s+<PUNIT><E>", _h_period),
+    ("ru_period2", r"<B><PART>\s+<PUNIT><E>", _h_period),
+    ("ru_ago", r"<B>(?:<MOD>\s+)?(?:<NUM>\s+)?<UNIT>\s+<AGO><E>", _h_ago),
+    ("ru_later", r"<B>(?P<ago>через)\s+(?P<x>(?:<NUM>\s+)?<UNIT>)<E>", _h_ago),
+    ("ru_compound", r"<B>(?:<CUE>\s+)?(?P<x>(?:<MOD>\s+)?<COMP>)<E>", _h_compound),
+    ("ru_duration", r"<B>(?:<CUE>\s+)?(?P<x>(?:<MOD>\s+)?<NUM>\s+<UNIT>)<E>", _h_duration),
+    ("ru_clock", r"<B>(?:в|к|до|около|с|после)\s+(?P<x>" + _CLOCK_24 + ")", _h_clock),
+]
+
+_AZ: list[tuple[str, str, _Handler]] = [
+    ("az_md", r"<B>(?:<Y>-?<ORDS>\s+<YW>\s+)?<MON>\s+<D>(?:-?<DSUF>)?<E>", _h_date),
+    (
+        "az_dm",
+        r"<B><D>(?:-?<DSUF>)?\s+<MON>(?:\s+<Y>(?:-?<ORDS>)?(?:\s+<YW>)?)?<E>",
+        _h_date,
+    ),
+    (
+        "az_ym",
+        r"<B><Y>-?<ORDS>\s+<YW>\s+<MON>(?:\s+ay(?:ında|ı|ının|ın|da))?(?:\s+<PART>)?<E>",
+        _h_month,
+    ),
+    ("az_mon", r"<B><MON>\s+(?:ay(?:ında|ı|ının|ın|da)|<PART>)<E>", _h_month),
+    ("az_year", r"<B><Y>-?<ORDS>\s+<YW>(?:\s+<PART>)?<E>", _h_year),
+    ("az_year2", r"<B><Y>-?(?:cü|ci|cı|cu)?\s+(?:il(?:də|dən|in|i)?)<E>", _h_year),
+    ("az_season", r"<B>(?:<Y>-?<ORDS>\s+<YW>\s+|<SHIFT>\s+)<SEASON><E>", _h_season),
+    ("az_relday", r"<B><REL>(?:\s+<DP>)?<E>", _h_relday),
+    ("az_weekday", r"<B>(?:<SHIFT>\s+)?<WD>(?:\s+(?P<gun>günü|gün))?<E>", _h_weekday),
+    ("az_period", r"<B>(?:<SHIFT>\s+)?<PUNIT>(?:\s+<PART>)?<E>", _h_period),
+    ("az_ago", r"<B>(?:<MOD>\s+)?<NUM>\s+<UNIT>\s+(?:bundan\s+)?<AGO><E>", _h_ago),
+    ("az_compound", r"<B>(?:<MOD>\s+)?<COMP><E>", _h_compound),
+    (
+        "az_duration",
+        r"<B>(?:(?P<cue>son)\s+)?(?P<x>(?:<MOD>\s+)?<NUM>\s+<UNIT><USUF>?(?:\s+<CUE2>)?)<E>",
+        _h_duration,
+    ),
+    ("az_clock", r"<B>(?P<x>saat\s+" + _CLOCK_24 + r")(?:-?(?:da|də|dək|a|ə))?<E>", _h_clock),
+]
+
+
+@cache
+def _rules(lang: str) -> tuple[_Rule, ...]:
+    tokens = _tokens(lang)
+    table = {"en": _EN, "ru": _RU, "az": _AZ}[lang]
+    rules = _phrase_rules(lang)
+    for name, pattern, handler in _COMMON + table:
+        rules.append(_Rule(name, re.compile(_expand(pattern, tokens), re.I), handler))
+    return tuple(rules)
+
+
+# --------------------------------------------------------------------------- API
+
+
+def _parse_publication(publication: str | None) -> _dt.date | None:
+    if not publication:
+        return None
+    try:
+        return _dt.date.fromisoformat(publication[:10])
+    except ValueError:
+        return None
+
+
+_MERGE_GAP = re.compile(r"\s*(?:,\s*)?(?:at|on|в|saat)?\s*", re.I)
+
+
+class TimeNormaliser:
+    """Finds and normalises time expressions in one document, block by block in order."""
+
+    def __init__(self, publication: str | None) -> None:
+        self.pub = _parse_publication(publication)
+        # The last calendar date written out in the text, for "that same day".
+        self.last_day: _dt.date | None = None
+        self.last_value: str | None = None
+
+    def _nearest(self, month: int, day: int) -> _dt.date | None:
+        """The month/day closest to the publication date: news about "Nov. 25" written
+        in January means the November just past, not the one ten months ahead."""
+        if self.pub is None:
+            return None
+        options = []
+        for year in (self.pub.year - 1, self.pub.year, self.pub.year + 1):
+            try:
+                options.append(_dt.date(year, month, day))
+            except ValueError:
+                continue
+        if not options:
+            return None
+        return min(options, key=lambda d: (abs((d - self.pub).days), d > self.pub))  # type: ignore[operator]
+
+    def find(self, text: str, lang: str, offset: int = 0) -> list[TimeExpr]:
+        lang = lang if lang in ("en", "ru", "az") else "en"
+        candidates: list[tuple[int, int, int, _Rule, re.Match[str]]] = []
+        for priority, rule in enumerate(_rules(lang)):
+            for match in rule.pattern.finditer(text):
+                start, end = match.span("x") if _g(match, "x") is not None else match.span()
+                if end <= start:
+                    continue
+                # Validity does not depend on document state, so a dry run filters here.
+                if rule.handler(self, match, lang) is None:
+                    continue
+                candidates.append((start, end, priority, rule, match))
+        # Longest first, then the rule listed first; overlapping shorter ones lose.
+        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+        taken: list[tuple[int, int, int, _Rule, re.Match[str]]] = []
+        for cand in candidates:
+            if all(cand[1] <= t[0] or cand[0] >= t[1] for t in taken):
+                taken.append(cand)
+        taken.sort(key=lambda c: c[0])
+        found: list[TimeExpr] = []
+        for start, end, _, rule, match in taken:
+            val = rule.handler(self, match, lang)
+            if val is None:
+                continue
+            if rule.name in _EXPLICIT and val.precision in (
+                TimePrecision.DAY,
+                TimePrecision.MINUTE,
+            ):
+                self.last_value = val.value[:10]
+                self.last_day = _parse_publication(val.value) if val.value[0] != "X" else None
+            found.append(
+                TimeExpr(
+                    start=start + offset,
+                    end=end + offset,
+                    text=text[start:end],
+                    type=val.type,
+                    value=val.value,
+                    precision=val.precision,
+                    anchor=val.anchor,
+                    mod=val.mod,
+                    interval=val.interval,
+                    confidence=val.confidence,
+                    cue=rule.name,
+                )
+            )
+        return _merge_clock(found, text, offset)
+
+
+def _merge_clock(found: list[TimeExpr], text: str, offset: int) -> list[TimeExpr]:
+    """ "June 27 at 14:20" / "10 p.m. Wednesday": one TIME on that day."""
+    out: list[TimeExpr] = []
+    i = 0
+    while i < len(found):
+        cur = found[i]
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if nxt is not None and _MERGE_GAP.fullmatch(text[cur.end - offset : nxt.start - offset]):
+            pair = (cur, nxt) if cur.type == TimexType.DATE else (nxt, cur)
+            day, clock = pair
+            if (
+                day.type == TimexType.DATE
+                and day.precision == TimePrecision.DAY
+                and clock.type == TimexType.TIME
+                and clock.cue.startswith(("clock", "ru_clock", "az_clock"))
+            ):
+                value = day.value + clock.value[clock.value.index("T") :]
+                out.append(
+                    TimeExpr(
+                        start=cur.start,
+                        end=nxt.end,
+                        text=text[cur.start - offset : nxt.end - offset],
+                        type=TimexType.TIME,
+                        value=value,
+                        precision=TimePrecision.MINUTE,
+                        anchor=day.anchor,
+                        mod=clock.mod,
+                        interval=day.interval,
+                        confidence=min(day.confidence, 1.0),
+                        cue=f"{day.cue}+{clock.cue}",
+                    )
+                )
+                i += 2
+                continue
+        out.append(cur)
+        i += 1
+    return out

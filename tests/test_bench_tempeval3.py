@@ -1,0 +1,97 @@
+"""TempEval-3 scorer on hand-made examples, and a regression floor on the dev split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from triangulate.bench.tempeval3 import Timex, match_document, read_tml, run, score, table
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "tempeval3"
+
+
+def tx(start: int, end: int, type_: str = "DATE", value: str = "2025") -> Timex:
+    return Timex(start, end, type_, value)
+
+
+def test_exact_match_counts_strict_and_relaxed() -> None:
+    counts = match_document([tx(0, 5)], [tx(0, 5)])
+    assert (counts.strict, counts.relaxed, counts.value_ok, counts.type_ok) == (1, 1, 1, 1)
+
+
+def test_overlap_is_relaxed_only() -> None:
+    counts = match_document([tx(10, 20)], [tx(5, 12)])
+    assert (counts.strict, counts.relaxed) == (0, 1)
+
+
+def test_touching_spans_do_not_overlap() -> None:
+    counts = match_document([tx(10, 20)], [tx(20, 25)])
+    assert counts.relaxed == 0
+
+
+def test_matching_is_one_to_one() -> None:
+    # Two predictions inside one gold extent: only one may match it.
+    counts = match_document([tx(0, 20)], [tx(0, 5), tx(10, 15)])
+    assert counts.relaxed == 1
+    # One prediction over two gold extents: it matches one of them.
+    counts = match_document([tx(0, 5), tx(10, 15)], [tx(0, 20)])
+    assert counts.relaxed == 1
+
+
+def test_exact_match_is_preferred_over_overlap() -> None:
+    # The exact pair must not be stolen by an earlier overlapping prediction.
+    counts = match_document([tx(0, 10), tx(12, 20)], [tx(5, 14), tx(12, 20)])
+    assert (counts.strict, counts.relaxed) == (1, 2)
+
+
+def test_attribute_f1_is_relaxed_f1_times_accuracy() -> None:
+    gold = [tx(0, 5, "DATE", "2025"), tx(10, 15, "DURATION", "P3D"), tx(30, 35)]
+    pred = [tx(0, 5, "DATE", "2025"), tx(9, 15, "DATE", "P3D"), tx(50, 55)]
+    result = score([(gold, pred)])
+    # 2 relaxed matches of 3 gold / 3 predicted: P = R = F1 = 66.67.
+    assert result["relaxed_f1"] == 66.67
+    assert result["strict_f1"] == 33.33
+    assert result["type_f1"] == 33.33  # one of the two matches has the right type
+    assert result["value_f1"] == 66.67  # both have the right value
+    assert result["gold"] == 3 and result["pred"] == 3
+
+
+def test_empty_prediction_scores_zero() -> None:
+    result = score([([tx(0, 5)], [])])
+    assert result["relaxed_f1"] == 0.0 and result["relaxed_r"] == 0.0
+
+
+def test_read_tml_strips_tags_and_keeps_offsets(tmp_path: Path) -> None:
+    path = tmp_path / "doc.tml"
+    path.write_text(
+        '<?xml version="1.0" ?><TimeML><DOCID>d1</DOCID>'
+        '<DCT><TIMEX3 tid="t0" type="DATE" value="1998-08-07" '
+        'functionInDocument="CREATION_TIME">1998-08-07</TIMEX3></DCT>'
+        "<TEXT>Bombs <EVENT>exploded</EVENT> on "
+        '<TIMEX3 tid="t1" type="DATE" value="1998-08-07">Friday</TIMEX3> &amp; more.</TEXT>'
+        "</TimeML>",
+        "utf-8",
+    )
+    doc = read_tml(path)
+    assert doc.dct == "1998-08-07"
+    assert doc.text == "Bombs exploded on Friday & more."
+    (timex,) = doc.timexes
+    assert doc.text[timex.start : timex.end] == "Friday"
+    assert (timex.type, timex.value) == ("DATE", "1998-08-07")
+    result = run(tmp_path, "folder")
+    assert result["docs"] == 1 and result["value_f1"] == 100.0
+    assert "value F1" in table(result)
+
+
+@pytest.mark.skipif(
+    not (DATA / "TBAQ-cleaned" / "AQUAINT").is_dir(),
+    reason=f"TempEval-3 data not found at {DATA} (../shared/bench/tempeval3)",
+)
+def test_dev_split_floor() -> None:
+    result = run(DATA, "aquaint")
+    assert result["docs"] == 73 and result["gold"] == 579
+    # Measured on AQUAINT (dev): strict F1 83.25, relaxed F1 92.57, type F1 84.46,
+    # value F1 73.06. Floors are those minus 1 point; regression floors, do not lower.
+    assert result["relaxed_f1"] >= 91.57
+    assert result["value_f1"] >= 72.06

@@ -1,0 +1,167 @@
+"""Temporal tagger: en/ru/az forms, anchoring, and the cases whose answer is "no date"."""
+
+from __future__ import annotations
+
+import pytest
+
+from triangulate.understand.timex import TimeNormaliser
+from triangulate.understand.types import Anchor, TimeExpr, TimePrecision, TimexType
+
+PUB = "2025-06-28"  # a Saturday
+
+
+def one(text: str, lang: str = "en", pub: str | None = PUB) -> TimeExpr:
+    found = TimeNormaliser(pub).find(text, lang)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def values(text: str, lang: str = "en", pub: str | None = PUB) -> list[str]:
+    return [t.value for t in TimeNormaliser(pub).find(text, lang)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("It happened on 27 June 2025.", "en", "2025-06-27"),
+        ("It happened June 27, 2025.", "en", "2025-06-27"),
+        ("Police came yesterday.", "en", "2025-06-27"),
+        ("They met on Friday.", "en", "2025-06-27"),
+        ("Prices rose last week.", "en", "2025-W25"),
+        ("The murder was 24 years ago.", "en", "2001"),
+        ("It was built in 2001.", "en", "2001"),
+        ("Sales grew this month.", "en", "2025-06"),
+        ("It opened in summer 2025.", "en", "2025-SU"),
+        ("Crime peaked in the 1990s.", "en", "199"),
+        ("It was calm until now.", "en", "PRESENT_REF"),
+        ("Это случилось вчера.", "ru", "2025-06-27"),
+        ("Это случилось 27 июня.", "ru", "2025-06-27"),
+        ("Это случилось 27 июня 2025 года.", "ru", "2025-06-27"),
+        ("Завод построен в 2001 году.", "ru", "2001"),
+        ("Он приехал в прошлую пятницу.", "ru", "2025-06-27"),
+        ("Это было 24 года назад.", "ru", "2001"),
+        ("Hadisə iyunun 27-də baş verib.", "az", "2025-06-27"),
+        ("Hadisə 27 iyun 2025-ci il baş verib.", "az", "2025-06-27"),
+        ("Bu, 2025-ci il idi.", "az", "2025"),
+        ("Hadisə dünən baş verib.", "az", "2025-06-27"),
+        ("2025-ci ilin iyun ayında", "az", "2025-06"),
+        ("Bu 24 il əvvəl olub.", "az", "2001"),
+    ],
+)
+def test_values(text: str, lang: str, value: str) -> None:
+    assert one(text, lang).value == value
+
+
+def test_late_june_has_mod_and_interval() -> None:
+    t = one("Fighting resumed in late June 2025.")
+    assert (t.text, t.value, t.mod) == ("late June 2025", "2025-06", "END")
+    assert t.interval == ("2025-06-21", "2025-06-30")
+    assert t.precision == TimePrecision.MONTH and t.anchor == Anchor.ABSOLUTE
+
+
+def test_russian_end_of_month() -> None:
+    t = one("Это случилось в конце июня.", "ru")
+    assert (t.value, t.mod, t.text) == ("2025-06", "END", "конце июня")
+
+
+def test_azerbaijani_end_of_month() -> None:
+    t = one("Bu, iyunun sonunda olub.", "az")
+    assert (t.value, t.mod) == ("2025-06", "END")
+
+
+def test_extent_leaves_preposition_out() -> None:
+    t = one("They met on June 30.")
+    assert t.text == "June 30"
+    assert t.anchor == Anchor.PUBLICATION
+
+
+def test_unknown_year_is_kept_unknown() -> None:
+    t = one("They met on June 30.", pub=None)
+    assert t.value == "XXXX-06-30" and t.anchor == Anchor.NONE
+    assert one("Он приехал 27 июня.", "ru", pub=None).value == "XXXX-06-27"
+    assert one("iyunun 27-də", "az", pub=None).value == "XXXX-06-27"
+    assert one("He left yesterday.", pub=None).value == "XXXX-XX-XX"
+    assert one("That was 24 years ago.", pub=None).value == "XXXX"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "lang"),
+    [
+        ("The blast hit on 12 March 2024.", "That same day, police arrived.", "en"),
+        ("Взрыв произошёл 12 марта 2024 года.", "В тот же день прибыла полиция.", "ru"),
+        ("Partlayış 12 mart 2024-cü il baş verib.", "Həmin gün polis gəlib.", "az"),
+    ],
+)
+def test_same_day_anchors_to_earlier_text_date(first: str, second: str, lang: str) -> None:
+    normaliser = TimeNormaliser(PUB)
+    assert [t.value for t in normaliser.find(first, lang)] == ["2024-03-12"]
+    later = normaliser.find(second, lang, offset=100)
+    assert len(later) == 1
+    assert later[0].value == "2024-03-12" and later[0].anchor == Anchor.TEXT
+    assert later[0].start >= 100
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Officials may resign.", "en"),
+        ("We need help now.", "en"),
+        ("A 24-year-old man was detained.", "en"),
+        ("The 24-year-old murder suspect.", "en"),
+        ("He is 24 years old.", "en"),
+        ("May Smith was there.", "en"),
+        ("Jan Egeland spoke.", "en"),
+        ("Сейчас идёт дождь.", "ru"),
+        ("İndi yağış yağır.", "az"),
+        ("Ему 24 года.", "ru"),
+    ],
+)
+def test_no_date(text: str, lang: str) -> None:
+    assert TimeNormaliser(PUB).find(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value", "mod"),
+    [
+        ("It lasted three days.", "en", "P3D", ""),
+        ("He ruled for nearly a quarter-century.", "en", "P25Y", "APPROX"),
+        ("It took about five hours.", "en", "PT5H", "APPROX"),
+        ("a two-week truce", "en", "P2W", ""),
+        ("Бои шли в течение трёх дней.", "ru", "P3D", ""),
+        ("Döyüşlər üç gündür davam edir.", "az", "P3D", ""),
+    ],
+)
+def test_durations(text: str, lang: str, value: str, mod: str) -> None:
+    t = one(text, lang)
+    assert (t.type, t.value, t.mod) == (TimexType.DURATION, value, mod)
+
+
+def test_sets() -> None:
+    for text, lang in (
+        ("Shelling goes on every day.", "en"),
+        ("Обстрелы идут ежедневно.", "ru"),
+        ("Atəş hər gün açılır.", "az"),
+    ):
+        t = one(text, lang)
+        assert (t.type, t.value) == (TimexType.SET, "P1D")
+
+
+def test_offsets_and_time_merge() -> None:
+    found = TimeNormaliser(PUB).find("Shots at 14:20 on June 27 were heard.", "en", offset=10)
+    assert len(found) == 1
+    t = found[0]
+    assert (t.type, t.value) == (TimexType.TIME, "2025-06-27T14:20")
+    assert t.start == 10 + len("Shots at ")
+
+
+def test_weekday_without_publication_keeps_weekday() -> None:
+    assert one("They met on Friday.", pub=None).value == "XXXX-WXX-5"
+
+
+def test_year_without_publication_is_still_absolute() -> None:
+    t = one("It was built in 2001.", pub=None)
+    assert (t.value, t.anchor, t.interval) == (
+        "2001",
+        Anchor.ABSOLUTE,
+        ("2001-01-01", "2001-12-31"),
+    )
