@@ -81,19 +81,28 @@ def test_every_setting_has_a_flag_and_a_readme_row(cli) -> None:  # type: ignore
     helps = cli("ingest", "--help").output + CliRunner().invoke(main, ["--help"]).output
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     current = {r["name"]: r for r in json.loads(cli("settings", "--json").output)}
+    helps += cli("analyze", "--help").output
     for s in SETTINGS:
-        if s.name == "english_model":  # read by the understanding stage, not by ingest
-            assert f"`{s.name}`" in readme
-        else:
-            assert s.flag in helps, s.flag
-            assert f"`{s.flag}`" in readme, f"README settings table lacks {s.flag}"
+        assert s.flag in helps, s.flag
+        assert f"`{s.flag}`" in readme, f"README settings table lacks {s.flag}"
         if s.env:
             assert f"`{s.env}`" in readme
         assert s.name in current
 
 
 def test_every_command_has_help(cli) -> None:  # type: ignore[no-untyped-def]
-    for command in ("ingest", "docs", "show", "rejections", "settings", "demo", "bench"):
+    for command in (
+        "ingest",
+        "docs",
+        "show",
+        "rejections",
+        "settings",
+        "demo",
+        "bench",
+        "analyze",
+        "entities",
+        "mentions",
+    ):
         result = cli(command, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
 
@@ -114,3 +123,27 @@ def test_demo_runs_on_the_corpus(cli) -> None:  # type: ignore[no-untyped-def]
     assert "independent originals" in result.output and "Copies and reposts" in result.output
     again = cli("demo", str(EXAMPLES))
     assert "0 stored now" in again.output
+
+
+def test_analyze_entities_and_mentions(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Police detain protesters in Baku\n\n"
+        "Police detained 12 protesters in Baku on 30 June 2025, the Interior Ministry said.\n"
+    )
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    result = cli("ingest", "--no-analyze", str(tmp_path))
+    assert result.exit_code == 0 and "analyzed" not in result.output
+    analyzed = cli("analyze")
+    assert analyzed.exit_code == 0 and "analyzed 1 document" in analyzed.output
+    assert "analyzed 0 document" in cli("analyze").output  # nothing left to do
+    doc_id = json.loads(cli("docs", "--json").output)[0]["id"]
+    mentions = json.loads(cli("mentions", doc_id, "--json").output)["mentions"]
+    arrest = next(m for m in mentions if m["type"] == "arrest" and m["quantities"])
+    assert arrest["quantities"][0]["min"] == 12 and arrest["location"]["text"] == "Baku"
+    assert arrest["time"]["value"] == "2025-06-30" and arrest["cameo"] == "173"
+    assert arrest["attribution"]["speaker"] == "Interior Ministry"
+    human = cli("mentions", doc_id).output
+    assert "arrest [CAMEO 173" in human and "figures:" in human and "evidence:" in human
+    ents = json.loads(cli("entities", "--json").output)
+    assert any(e["name"] == "Baku" and e["type"] == "LOC" for e in ents)
+    assert "Baku" in cli("entities", "--type", "LOC").output

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import seed
 
+from conftest import seed
 from triangulate.pipeline import IngestOptions, ingest
 from triangulate.records import DateMethod, Precision, PublishedDate
 from triangulate.settings import Settings
@@ -31,6 +31,7 @@ def analysed(tmp_path_factory, seeds_dir):  # type: ignore[no-untyped-def]
             assert analysis is not None
             out[prefix] = analysis
             out[prefix + "-text"] = store.get_document(summary.id).text  # type: ignore[assignment]
+    out["db"] = db  # type: ignore[assignment]
     return out
 
 
@@ -57,3 +58,96 @@ def test_000_mass_arrests(analysed) -> None:  # type: ignore[no-untyped-def]
     assert any(_figure(k, "killed")[:2] == (2, 2) for k in killed)  # type: ignore[index]
     hospital = [m for m in a.mentions if _figure(m, "hospitalised")]
     assert any(_figure(h, "hospitalised")[:2] == (3, 3) for h in hospital)  # type: ignore[index]
+
+
+def _in_sentence(a: DocumentAnalysis, text: str, m: EventMention) -> str:
+    return text[m.evidence_start : m.evidence_end]
+
+
+def test_000_investigative_committee_claim(analysed) -> None:  # type: ignore[no-untyped-def]
+    a, text = analysed["000"], analysed["000-text"]
+    claims = [m for m in a.mentions if "criminal group" in _in_sentence(a, text, m)]
+    assert claims
+    for m in claims:
+        assert (
+            m.attribution.speaker is not None and "Investigative Committee" in m.attribution.speaker
+        )
+        assert m.modality.value in ("claimed", "alleged")
+
+
+def test_000_sputnik_raid(analysed) -> None:  # type: ignore[no-untyped-def]
+    a = analysed["000"]
+    raids = [m for m in _of(a, "raid") if any("Sputnik Azerbaijan" in p.text for p in m.patients)]
+    assert len(raids) == 1
+    raid = raids[0]
+    assert raid.time is not None and raid.time.value == "2025-06-30"
+    assert raid.location is not None and raid.location.text == "Baku"
+    assert raid.agents and "police" in raid.agents[0].text
+    detained = [m for m in _of(a, "arrest") if m.evidence_start == raid.evidence_start]
+    assert any(
+        p.text == "Igor Kartavikhin" and p.type == "PER" for m in detained for p in m.patients
+    )
+
+
+def test_000_reactions(analysed) -> None:  # type: ignore[no-untyped-def]
+    a = analysed["000"]
+    demands = _of(a, "demand")
+    assert any(x.text == "Azerbaijani Foreign Ministry" for m in demands for x in m.agents)
+    warnings = _of(a, "warning")
+    assert any(x.text == "Maria Zakharova" for m in warnings for x in m.agents)
+    beaten = [m for m in _of(a, "injury") if m.trigger == "beaten"]
+    assert (
+        beaten
+        and beaten[0].modality.value == "claimed"
+        and beaten[0].attribution.speaker == "Russia"
+    )
+    # The whole timeline is a quoted block from another (unnamed) source.
+    assert all(m.attribution.voice.value == "quoted_block" for m in a.mentions if m.type == "raid")
+
+
+def test_003_safarov_killings(analysed) -> None:  # type: ignore[no-untyped-def]
+    a = analysed["003"]
+    killed = [m for m in _of(a, "killing") if _figure(m, "killed")]
+    brothers = [m for m in killed if _figure(m, "killed") == (2, 2, "exact")]
+    assert brothers and brothers[0].modality.value == "asserted"
+    assert brothers[0].attribution.speaker == "local reports"
+    cousin = [m for m in _of(a, "killing") if any(p.text == "Kamal Safarov" for p in m.patients)]
+    assert cousin and cousin[0].modality.value == "reported"
+
+
+def test_003_detentions_and_eyewitnesses(analysed) -> None:  # type: ignore[no-untyped-def]
+    a = analysed["003"]
+    nine = [m for m in _of(a, "arrest") if _figure(m, "detained") == (9, 9, "exact")]
+    assert nine and nine[0].modality.value == "asserted"
+    dozens = [m for m in _of(a, "arrest") if (_figure(m, "detained") or (0,))[0] == 24]
+    assert dozens
+    att = dozens[0].attribution
+    assert att.chain == ("E1.RU", "Eyewitnesses") and att.verb == "told"
+    assert _figure(dozens[0], "detained")[2] == "vague"  # type: ignore[index]
+
+
+def test_003_the_2001_murder(analysed) -> None:  # type: ignore[no-untyped-def]
+    a = analysed["003"]
+    old = [m for m in _of(a, "killing") if m.time is not None and m.time.value == "2001"]
+    assert old and old[0].modality.value == "alleged"
+
+
+def test_nothing_from_boilerplate_or_related_links(analysed) -> None:  # type: ignore[no-untyped-def]
+    from triangulate.records import BlockKind
+
+    with SQLiteStore(analysed["db"]) as store:
+        for summary in store.list_documents():
+            doc = store.get_document(summary.id)
+            analysis = store.get_analysis(summary.id)
+            assert analysis is not None
+            for m in analysis.mentions:
+                assert doc.blocks[m.block].kind not in (
+                    BlockKind.BOILERPLATE, BlockKind.RELATED, BlockKind.CREDIT, BlockKind.BYLINE,
+                )  # fmt: skip
+            for e in analysis.entities:
+                # The innermost block holding the entity.
+                holders = [b for b in doc.blocks if b.start <= e.start < b.end]
+                assert holders and holders[-1].kind not in (
+                    BlockKind.BOILERPLATE,
+                    BlockKind.RELATED,
+                )

@@ -159,8 +159,13 @@ class _Bar:
     help="Progress bar (default: when stderr is a terminal).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--analyze/--no-analyze", "run_analyze", default=True, show_default=True,
-              help="Run the understanding stage on the new documents afterwards.")
+@click.option(
+    "--analyze/--no-analyze",
+    "run_analyze",
+    default=True,
+    show_default=True,
+    help="Run the understanding stage on the new documents afterwards.",
+)
 @setting_options("max_input_mb", "fetch_timeout", "fetch_max_mb", "max_redirects", "allow_private",
                  "keep_dropped", "copy_threshold", "languages")  # fmt: skip
 @click.pass_context
@@ -253,13 +258,18 @@ def _run_analyze(settings: Settings, progress: bool | None, *, quiet: bool = Fal
         click.echo(
             f"analyzed {len(report.analysed)} document(s) in {report.seconds:.1f}s ({rate:.0f} words/s): "
             f"{report.entities} entity mentions, {report.timexes} time expressions, "
-            f"{report.mentions} event mentions" + (f", {len(report.failed)} failed" if report.failed else "")
+            f"{report.mentions} event mentions"
+            + (f", {len(report.failed)} failed" if report.failed else "")
         )
     return report
 
 
 @main.command()
-@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar (default: when stderr is a terminal).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @setting_options("english_model", "languages")
 @click.pass_context
@@ -281,7 +291,9 @@ def analyze(ctx: click.Context, progress: bool | None, as_json: bool, **override
 @click.option("--offset", type=int, default=0, help="Skip this many rows first.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
-def entities(ctx: click.Context, etype: str | None, limit: int | None, offset: int, as_json: bool) -> None:
+def entities(
+    ctx: click.Context, etype: str | None, limit: int | None, offset: int, as_json: bool
+) -> None:
     """Entities across the store, by their script-independent key, with aliases."""
     settings = _settings(ctx)
     with _open_store(settings, must_exist=True) as store:
@@ -295,7 +307,11 @@ def entities(ctx: click.Context, etype: str | None, limit: int | None, offset: i
 
 
 def _figure(q: Any) -> str:
-    span = str(q["min"]) if q["max"] == q["min"] else f"{q['min']}-{q['max'] if q['max'] is not None else ''}"
+    span = (
+        str(q["min"])
+        if q["max"] == q["min"]
+        else f"{q['min']}-{q['max'] if q['max'] is not None else ''}"
+    )
     mark = {"approximate": "~", "vague": "≈", "implicit": "=", "exact": ""}.get(q["exactness"], "")
     return f"{q['kind']} {mark}{span}" + (f" ({q['word']})" if q.get("word") else "")
 
@@ -314,7 +330,13 @@ def mentions(ctx: click.Context, doc: str, as_json: bool) -> None:
     if analysis is None:
         raise click.ClickException(f"{d.id} has not been analysed yet: run `triangulate analyze`")
     if as_json:
-        _echo_json({"doc_id": d.id, "stage": analysis.stage, "mentions": [m.to_dict() for m in analysis.mentions]})
+        _echo_json(
+            {
+                "doc_id": d.id,
+                "stage": analysis.stage,
+                "mentions": [m.to_dict() for m in analysis.mentions],
+            }
+        )
         return
     for m in (x.to_dict() for x in analysis.mentions):
         a = m["attribution"]
@@ -330,10 +352,16 @@ def mentions(ctx: click.Context, doc: str, as_json: bool) -> None:
         if m["location"]:
             lines.append("  where:    " + m["location"]["text"])
         if m["time"]:
-            lines.append(f"  when:     {m['time']['value']} ({m['time']['text']!r}, {m['time']['anchor']})")
+            lines.append(
+                f"  when:     {m['time']['value']} ({m['time']['text']!r}, {m['time']['anchor']})"
+            )
         if m["quantities"]:
             lines.append("  figures:  " + "; ".join(_figure(q) for q in m["quantities"]))
-        lines.append(f"  voice:    {a['voice']}" + (f", {chain}" if chain else "") + (f" ({a['verb']})" if a["verb"] else ""))
+        lines.append(
+            f"  voice:    {a['voice']}"
+            + (f", {chain}" if chain else "")
+            + (f" ({a['verb']})" if a["verb"] else "")
+        )
         lines.append(f"  evidence: {_clip(d.text[m['evidence_start'] : m['evidence_end']], 110)}")
         click.echo("\n".join(lines))
     click.echo(f"{len(analysis.mentions)} event mention(s), {len(analysis.entities)} entity mention(s), "
@@ -605,8 +633,13 @@ ACCURACY_BENCHES: dict[str, tuple[str, str, str, str]] = {
 
 def _accuracy_bench(name: str, module: str, folder: str, split: str, what: str) -> None:
     @bench.command(name, help=what)
-    @click.option("--data", type=click.Path(exists=True), default=f"../shared/bench/{folder}", show_default=True,
-                  help="The benchmark's data folder (or file, for a held-out split).")
+    @click.option(
+        "--data",
+        type=click.Path(exists=True),
+        default=f"../shared/bench/{folder}",
+        show_default=True,
+        help="The benchmark's data folder (or file, for a held-out split).",
+    )
     @click.option("--split", default=split, show_default=True, help="Which split to score.")
     @click.option("--limit", type=int, default=None, help="Only the first N items (quick checks).")
     @click.option("--json", "as_json", is_flag=True, help="Print JSON only.")

@@ -231,7 +231,13 @@ def from_dict(cls: type[Any], data: Any) -> Any:
             return tp(value)
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             hints = typing.get_type_hints(tp)
-            return tp(**{f.name: build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value})
+            return tp(
+                **{
+                    f.name: build(hints[f.name], value[f.name])
+                    for f in dataclasses.fields(tp)
+                    if f.name in value
+                }
+            )
         return value
 
     return build(cls, data)

@@ -418,7 +418,9 @@ class SQLiteStore(Store):
 
     # --- understanding -------------------------------------------------------------
     def save_analysis(self, analysis: DocumentAnalysis) -> None:
-        row = self.conn.execute("SELECT seq FROM documents WHERE id = ?", (analysis.doc_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT seq FROM documents WHERE id = ?", (analysis.doc_id,)
+        ).fetchone()
         if row is None:
             raise NotFound(f"no document {analysis.doc_id!r}")
         seq = row[0]
@@ -428,7 +430,18 @@ class SQLiteStore(Store):
             'INSERT INTO entity_mentions (doc_seq, idx, start, "end", text, type, canonical, key, source, confidence)'
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (seq, i, e.start, e.end, e.text, e.type.value, e.canonical, e.key, e.source, e.confidence)
+                (
+                    seq,
+                    i,
+                    e.start,
+                    e.end,
+                    e.text,
+                    e.type.value,
+                    e.canonical,
+                    e.key,
+                    e.source,
+                    e.confidence,
+                )
                 for i, e in enumerate(analysis.entities)
             ],
         )
@@ -444,8 +457,16 @@ class SQLiteStore(Store):
             " confidence, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
-                    seq, i, m.type, m.cameo, m.plover, m.modality.value, m.trigger_start, m.trigger_end,
-                    m.confidence, json.dumps(m.to_dict(), ensure_ascii=False),
+                    seq,
+                    i,
+                    m.type,
+                    m.cameo,
+                    m.plover,
+                    m.modality.value,
+                    m.trigger_start,
+                    m.trigger_end,
+                    m.confidence,
+                    json.dumps(m.to_dict(), ensure_ascii=False),
                 )
                 for i, m in enumerate(analysis.mentions)
             ],
@@ -462,20 +483,39 @@ class SQLiteStore(Store):
         if head is None:
             return None
         entities = [
-            EntityMention(r["start"], r["end"], r["text"], EntityType(r["type"]), r["canonical"], r["key"],
-                          r["source"], r["confidence"])  # fmt: skip
-            for r in self.conn.execute("SELECT * FROM entity_mentions WHERE doc_seq = ? ORDER BY idx", (seq,))
+            EntityMention(
+                r["start"],
+                r["end"],
+                r["text"],
+                EntityType(r["type"]),
+                r["canonical"],
+                r["key"],
+                r["source"],
+                r["confidence"],
+            )
+            for r in self.conn.execute(
+                "SELECT * FROM entity_mentions WHERE doc_seq = ? ORDER BY idx", (seq,)
+            )
         ]
         timexes = [
             from_dict(TimeExpr, json.loads(r["data"]))
-            for r in self.conn.execute("SELECT data FROM timexes WHERE doc_seq = ? ORDER BY idx", (seq,))
+            for r in self.conn.execute(
+                "SELECT data FROM timexes WHERE doc_seq = ? ORDER BY idx", (seq,)
+            )
         ]
         mentions = [
             from_dict(EventMention, json.loads(r["data"]))
-            for r in self.conn.execute("SELECT data FROM event_mentions WHERE doc_seq = ? ORDER BY idx", (seq,))
+            for r in self.conn.execute(
+                "SELECT data FROM event_mentions WHERE doc_seq = ? ORDER BY idx", (seq,)
+            )
         ]
         return DocumentAnalysis(
-            doc["id"], entities, timexes, mentions, json.loads(head["languages_without_backend"]), head["stage"]
+            doc["id"],
+            entities,
+            timexes,
+            mentions,
+            json.loads(head["languages_without_backend"]),
+            head["stage"],
         )
 
     def unanalysed(self, stage: str) -> list[str]:
@@ -506,7 +546,11 @@ class SQLiteStore(Store):
                 (r["key"], r["type"]),
             ).fetchall()
             aliases = sorted({n["canonical"] for n in names} | {n["text"] for n in names})
-            out.append(EntitySummary(r["key"], names[0]["canonical"], r["type"], r["n"], r["docs"], aliases))
+            out.append(
+                EntitySummary(
+                    r["key"], names[0]["canonical"], r["type"], r["n"], r["docs"], aliases
+                )
+            )
         return out
 
     def check_integrity(self) -> list[str]:

@@ -145,13 +145,17 @@ def _phrase_before(toks: list[_Tok], end: int, cues: _Cues) -> _Span | None:
     return _trim(toks, _Span(k, end), cues, keep_tail=True)
 
 
-def _phrase_after(toks: list[_Tok], start: int, cues: _Cues) -> _Span | None:
+def _phrase_after(
+    toks: list[_Tok], start: int, cues: _Cues, *, stop_at_verbs: bool = True
+) -> _Span | None:
+    """The speaker phrase starting at token ``start``. After "according to" the phrase
+    runs to the clause edge: "local reports" is a noun there, not a reporting verb."""
     k = start
     while (
         k < len(toks)
         and not toks[k].edge
         and not _match_at(cues.complementizers, toks, k)
-        and not _match_at(cues.verbs, toks, k)
+        and not (stop_at_verbs and _match_at(cues.verbs, toks, k))
     ):
         k += 1
     return _trim(toks, _Span(start, k), cues, keep_tail=False)
@@ -264,7 +268,7 @@ def find_attribution(text: str, lang: str) -> Attribution | None:
         bounds += [toks[i].start, toks[j - 1].end]
         span: _Span | None
         if kind == "forward":
-            span = _phrase_after(toks, j, cues)
+            span = _phrase_after(toks, j, cues, stop_at_verbs=False)
             suffixes: tuple[str, ...] = ()
         elif kind == "genitive":
             span = _phrase_before(toks, i, cues)

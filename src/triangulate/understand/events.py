@@ -9,6 +9,7 @@ dependency parse when the backend gave one (subject -> agent, object or passive 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Sequence
@@ -286,17 +287,20 @@ def _order_arguments(
     return [_to_arg(e) for e in agents], [_to_arg(e) for e in patients]
 
 
-def _location(text: str, entities: Sequence[EntityMention], exclude: set[str]) -> Argument | None:
+def _location(
+    text: str, entities: Sequence[EntityMention], exclude: set[str], trigger_at: int
+) -> Argument | None:
     """A place named in the sentence, preferring one after "in"/"в" or with an
-    Azerbaijani locative ending."""
+    Azerbaijani locative ending, then the one nearest the trigger."""
     candidates = [e for e in entities if e.type is EntityType.LOC and e.key not in exclude]
     if not candidates:
         return None
 
-    def score(e: EntityMention) -> int:
+    def score(e: EntityMention) -> tuple[int, int]:
         before = text[max(0, e.start - 4) : e.start].strip().lower().split()
         word = text[e.start : e.end].lower()
-        return int((bool(before) and before[-1] in _LOCATIVE_WORDS) or word.endswith(_AZ_LOCATIVE))
+        locative = (bool(before) and before[-1] in _LOCATIVE_WORDS) or word.endswith(_AZ_LOCATIVE)
+        return int(locative), -abs(e.start - trigger_at)
 
     best = max(candidates, key=score)
     return Argument(best.canonical, best.start, best.end, entity_key=best.key, type="LOC")
@@ -438,7 +442,7 @@ def extract_events(
             block=block,
             agents=tuple(agents),
             patients=tuple(patients),
-            location=_location(text, in_sentence, exclude) or _outlet_place(patients),
+            location=_location(text, in_sentence, exclude, t_start) or _outlet_place(patients),
             time=_time(timexes, sentence.start, sentence.end, t_start),
             quantities=figures,
             modality=modality,
@@ -451,7 +455,19 @@ def extract_events(
         previous = out.get(hit.type.name)
         if previous is None:
             out[hit.type.name] = mention
-        elif len(mention.quantities) > len(previous.quantities):
-            # One mention per type per sentence: the one carrying the most figures.
-            out[hit.type.name] = mention
+            continue
+        # One mention per type per sentence ("a homicide in 2001, allegedly the killing of
+        # ..."): keep the one carrying more figures and arguments, and the more cautious
+        # modality of the two, since a hedge on either wording hedges the event.
+        richer, other = (
+            (mention, previous)
+            if (len(mention.quantities), len(mention.agents) + len(mention.patients))
+            > (len(previous.quantities), len(previous.agents) + len(previous.patients))
+            else (previous, mention)
+        )
+        if richer.modality is Modality.ASSERTED and other.modality is not Modality.ASSERTED:
+            richer = dataclasses.replace(
+                richer, modality=other.modality, modality_cue=other.modality_cue
+            )
+        out[hit.type.name] = richer
     return list(out.values())

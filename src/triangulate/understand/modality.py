@@ -179,7 +179,14 @@ def sentence_modality(
         if first is not None and _match(entry, toks, first):
             return modality, cue_text(first, first + len(entry))
 
-    frames = _find(cues.frame, toks, masked)
+    # A hedge adverb ("allegedly", "якобы") after the trigger's clause hedges that later
+    # clause ("Nine were detained, with some allegedly beaten"), not this event; a
+    # reporting verb there still frames the whole sentence ("..., police said").
+    frames = [
+        f
+        for f in _find(cues.frame, toks, masked)
+        if not (f[2] is Modality.ALLEGED and f[0] >= right)
+    ]
     denials = [f for f in frames if f[2] is Modality.DENIED]
     pool = denials or frames
     if not pool:

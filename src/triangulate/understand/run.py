@@ -45,7 +45,7 @@ def analyse(
         doc = store.get_document(doc_id)
         try:
             result = analyse_document(doc, settings)
-        except Exception as exc:  # noqa: BLE001 - one document's failure must not stop the batch
+        except Exception as exc:
             report.failed[doc.id] = f"{type(exc).__name__}: {exc}"
             continue
         with store.transaction():

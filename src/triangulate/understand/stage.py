@@ -70,9 +70,18 @@ def _shift(analysis: Analysis, offset: int) -> tuple[list[Sentence], list[Entity
 
 def analyse_document(doc: Document, settings: Settings) -> DocumentAnalysis:
     result = DocumentAnalysis(doc.id, stage=UNDERSTAND.tag)
-    blocks: list[tuple[int, Block]] = [
-        (i, b) for i, b in enumerate(doc.blocks) if b.kind in ANALYSED_KINDS and b.end > b.start
-    ]
+    blocks: list[tuple[int, Block]] = []
+    seen: set[str] = set()
+    for i, b in enumerate(doc.blocks):
+        if b.kind not in ANALYSED_KINDS or b.end <= b.start:
+            continue
+        # A headline repeated on the page (title and on-page heading) is one statement,
+        # not two: analysing it twice would double its mentions.
+        norm = " ".join(doc.text[b.start : b.end].split()).lower()
+        if norm in seen:
+            continue
+        seen.add(norm)
+        blocks.append((i, b))
     # Time expressions in reading order, so "that same day" finds the date before it.
     normaliser = TimeNormaliser(_publication(doc))
     for _, b in blocks:
@@ -90,7 +99,9 @@ def analyse_document(doc: Document, settings: Settings) -> DocumentAnalysis:
             if lang != "und":
                 result.languages_without_backend.append(lang)
             continue
-        analyses = backend.analyse_many([doc.text[b.start : b.end] for _, b in members], parse=False)
+        analyses = backend.analyse_many(
+            [doc.text[b.start : b.end] for _, b in members], parse=False
+        )
         for (i, b), analysis in zip(members, analyses, strict=True):
             sentences, ents = _shift(analysis, b.start)
             # Parse only the sentences that can carry an event.
@@ -120,6 +131,9 @@ def analyse_document(doc: Document, settings: Settings) -> DocumentAnalysis:
                 timexes=result.timexes,
             )
             if b.kind is BlockKind.CAPTION:
-                found = [replace(m, confidence=round(m.confidence * CAPTION_CONFIDENCE, 2)) for m in found]
+                found = [
+                    replace(m, confidence=round(m.confidence * CAPTION_CONFIDENCE, 2))
+                    for m in found
+                ]
             result.mentions.extend(found)
     return result

@@ -97,7 +97,9 @@ class TimeExpr(Record):
     end: int
     text: str
     type: TimexType
-    value: str  # TimeML-style value: 2025-06-27, XXXX-06-27, 2025-W26, 2025-SU, P3D, PRESENT_REF ...
+    value: (
+        str  # TimeML-style value: 2025-06-27, XXXX-06-27, 2025-W26, 2025-SU, P3D, PRESENT_REF ...
+    )
     precision: TimePrecision
     anchor: Anchor
     mod: str = ""  # TimeML mod: APPROX, START, MID, END, BEFORE, AFTER, LESS_THAN, MORE_THAN
