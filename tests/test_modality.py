@@ -93,3 +93,13 @@ def test_negation_scoped_to_its_clause() -> None:
 
 def test_trigger_outside_text_is_asserted() -> None:
     assert sentence_modality("Police said.", "en", 50, 55) == (M.ASSERTED, "")
+
+
+def test_negation_does_not_reach_into_an_embedded_question() -> None:
+    # "not" negates the explaining; the deaths themselves are not denied.
+    text = "Investigators have not explained how the two men died."
+    at = text.index("died")
+    assert sentence_modality(text, "en", at, at + 4)[0] is Modality.ASSERTED
+    text = "Следователи не объяснили, как погибли двое мужчин."
+    at = text.index("погибли")
+    assert sentence_modality(text, "ru", at, at + 7)[0] is Modality.ASSERTED

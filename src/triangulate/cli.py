@@ -577,9 +577,21 @@ def demo(ctx: click.Context, folder: str) -> None:
     if show_id:
         click.secho(f"\n== Blocks of one capture (triangulate show {show_id})", bold=True)
         ctx.invoke(show, doc=show_id)
-    click.echo(
-        "\nTimeline, claims and conflicts arrive with the understanding and triangulation stages."
+    click.secho("\n== Understanding (triangulate analyze)", bold=True)
+    _run_analyze(settings, None)
+    click.secho(
+        "\n== People across documents and scripts (triangulate entities --type PER --limit 8)",
+        bold=True,
     )
+    ctx.invoke(entities, etype="PER", limit=8)
+    wire = next(
+        (r.id for r in rows if r.copy_of is None and r.source.name == "Caspian Wire Service"),
+        show_id,
+    )
+    if wire:
+        click.secho(f"\n== Event mentions of one article (triangulate mentions {wire})", bold=True)
+        ctx.invoke(mentions, doc=wire)
+    click.echo("\nTimeline, claims and conflicts arrive with the triangulation stage.")
 
 
 @main.group()
