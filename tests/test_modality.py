@@ -99,7 +99,7 @@ def test_negation_does_not_reach_into_an_embedded_question() -> None:
     # "not" negates the explaining; the deaths themselves are not denied.
     text = "Investigators have not explained how the two men died."
     at = text.index("died")
-    assert sentence_modality(text, "en", at, at + 4)[0] is Modality.ASSERTED
+    assert sentence_modality(text, "en", at, at + 4)[0] is M.ASSERTED
     text = "Следователи не объяснили, как погибли двое мужчин."
     at = text.index("погибли")
-    assert sentence_modality(text, "ru", at, at + 7)[0] is Modality.ASSERTED
+    assert sentence_modality(text, "ru", at, at + 7)[0] is M.ASSERTED
