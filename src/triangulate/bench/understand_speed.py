@@ -57,7 +57,8 @@ def _as_document(n: int, text: str) -> Document:
 
 def run(data: Path, split: str = "dev", *, limit: int | None = None) -> dict[str, Any]:
     from ..understand.backend import backend_for
-    from ..understand.stage import analyse_document
+    from ..understand.run import BATCH_DOCUMENTS
+    from ..understand.stage import analyse_documents
 
     source = data if data.is_file() else data / f"{split}.txt"
     texts = conll_documents(source, limit or 20000)
@@ -77,8 +78,11 @@ def run(data: Path, split: str = "dev", *, limit: int | None = None) -> dict[str
 
     start = time.perf_counter()
     mentions = 0
-    for n, text in enumerate(texts):
-        mentions += len(analyse_document(_as_document(n, text), settings).mentions)
+    docs = [_as_document(n, text) for n, text in enumerate(texts)]
+    for k in range(0, len(docs), BATCH_DOCUMENTS):
+        mentions += sum(
+            len(r.mentions) for r in analyse_documents(docs[k : k + BATCH_DOCUMENTS], settings)
+        )
     ours = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {

@@ -5,10 +5,11 @@ backend of its language; adding a language is adding a backend to ``BACKENDS``."
 from __future__ import annotations
 
 import abc
+import dataclasses
 from collections.abc import Callable, Sequence
 
 from ..settings import Settings
-from .types import Analysis
+from .types import Analysis, Sentence
 
 
 class LanguageBackend(abc.ABC):
@@ -24,6 +25,34 @@ class LanguageBackend(abc.ABC):
     def analyse_many(self, texts: Sequence[str], *, parse: bool = True) -> list[Analysis]:
         """Several texts at once; backends that batch (spaCy's nlp.pipe) override this."""
         return [self.analyse(t, parse=parse) for t in texts]
+
+    def analyse_selected(
+        self, texts: Sequence[str], select: Callable[[Sentence], bool]
+    ) -> list[Analysis]:
+        """Texts read without a parse, then the sentences ``select`` picks parsed too
+        (parsing is the costly part and only sentences that may carry an event need it).
+        This generic version re-analyses the picked sentences; spaCy's backend overrides
+        it to run only its parser on what the first pass already computed."""
+        out = []
+        for text, analysis in zip(texts, self.analyse_many(texts, parse=False), strict=True):
+            sentences: list[Sentence] = []
+            for s in analysis.sentences:
+                if s.parsed or not select(s):
+                    sentences.append(s)
+                    continue
+                parsed = self.analyse(text[s.start : s.end], parse=True).sentences
+                sentences.extend(_shift_sentence(p, s.start) for p in parsed)
+            out.append(Analysis(analysis.lang, tuple(sentences), analysis.entities))
+        return out
+
+
+def _shift_sentence(sentence: Sentence, offset: int) -> Sentence:
+    tokens = tuple(
+        dataclasses.replace(t, start=t.start + offset, end=t.end + offset) for t in sentence.tokens
+    )
+    return dataclasses.replace(
+        sentence, start=sentence.start + offset, end=sentence.end + offset, tokens=tokens
+    )
 
 
 BackendFactory = Callable[[Settings], LanguageBackend]

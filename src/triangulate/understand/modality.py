@@ -118,8 +118,18 @@ def _find(
     """Every cue occurrence as (first token, end token, modality), longest entry first."""
     hits: list[tuple[int, int, Modality]] = []
     taken: set[int] = set()
+    at: dict[str, list[int]] = {}
+    for k, t in enumerate(toks):
+        at.setdefault(t.low, []).append(k)
     for entry, modality in entries:
-        for i in range(len(toks)):
+        # Only positions whose first word can match (an index, not a scan per entry).
+        first, prefix = entry[0]
+        starts = (
+            [k for k, t in enumerate(toks) if t.low.startswith(first)]
+            if prefix
+            else at.get(first, [])
+        )
+        for i in starts:
             span = range(i, i + len(entry))
             if _match(entry, toks, i) and not (set(span) & (masked | taken)):
                 hits.append((i, i + len(entry), modality))

@@ -21,6 +21,7 @@ Value conventions (the word lists and bands live in ``data/quantity_words.json``
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -80,9 +81,32 @@ def _word_match(entry_word: str, prefix: bool, low: str) -> bool:
     return low.startswith(entry_word) if prefix else low == entry_word
 
 
+@functools.lru_cache(maxsize=256)
+def _by_first_word(
+    entries: tuple[_Entry, ...],
+) -> tuple[dict[str, tuple[_Entry, ...]], tuple[_Entry, ...]]:
+    """Entries indexed by their exact first word, and those whose first word is a prefix;
+    both keep the longest-first order."""
+    exact: dict[str, list[_Entry]] = {}
+    prefixed: list[_Entry] = []
+    for entry in entries:
+        word, prefix = entry[0]
+        if prefix:
+            prefixed.append(entry)
+        else:
+            exact.setdefault(word, []).append(entry)
+    return {w: tuple(es) for w, es in exact.items()}, tuple(prefixed)
+
+
 def _match(entries: tuple[_Entry, ...], toks: list[_Tok], i: int) -> int:
     """Number of tokens the longest matching entry covers at ``i`` (0 = none)."""
-    for entry in entries:
+    if i >= len(toks):
+        return 0
+    exact, prefixed = _by_first_word(entries)
+    low = toks[i].low
+    candidates = [*exact.get(low, ()), *(e for e in prefixed if low.startswith(e[0][0]))]
+    candidates.sort(key=len, reverse=True)
+    for entry in candidates:
         if i + len(entry) > len(toks):
             continue
         if all(_word_match(w, p, toks[i + k].low) for k, (w, p) in enumerate(entry)):

@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from ..records import Record
 from ..settings import Settings
 from ..store.base import Store
-from .stage import UNDERSTAND, analyse_document
+from .stage import UNDERSTAND, analyse_documents
+
+# Documents analysed together: enough to give spaCy real batches, few enough that a
+# crash loses little work (each document is still saved in its own transaction).
+BATCH_DOCUMENTS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,21 +45,32 @@ def analyse(
     started = time.perf_counter()
     report = AnalyseReport()
     todo = list(doc_ids) if doc_ids is not None else store.unanalysed(UNDERSTAND.tag)
-    for n, doc_id in enumerate(todo, start=1):
-        doc = store.get_document(doc_id)
+    done = 0
+    for chunk_start in range(0, len(todo), BATCH_DOCUMENTS):
+        docs = [store.get_document(d) for d in todo[chunk_start : chunk_start + BATCH_DOCUMENTS]]
         try:
-            result = analyse_document(doc, settings)
-        except Exception as exc:
-            report.failed[doc.id] = f"{type(exc).__name__}: {exc}"
-            continue
-        with store.transaction():
-            store.save_analysis(result)
-        report.analysed.append(doc.id)
-        report.entities += len(result.entities)
-        report.timexes += len(result.timexes)
-        report.mentions += len(result.mentions)
-        report.words += len(doc.text.split())
-        if on_progress:
-            on_progress(AnalyseProgress(n, len(todo), report.words))
+            results = analyse_documents(docs, settings)
+        except Exception:
+            results = []
+            for doc in docs:
+                try:
+                    results.extend(analyse_documents([doc], settings))
+                except Exception as exc:
+                    report.failed[doc.id] = f"{type(exc).__name__}: {exc}"
+        by_id = {r.doc_id: r for r in results}
+        for doc in docs:
+            done += 1
+            result = by_id.get(doc.id)
+            if result is None:
+                continue
+            with store.transaction():
+                store.save_analysis(result)
+            report.analysed.append(doc.id)
+            report.entities += len(result.entities)
+            report.timexes += len(result.timexes)
+            report.mentions += len(result.mentions)
+            report.words += len(doc.text.split())
+            if on_progress:
+                on_progress(AnalyseProgress(done, len(todo), report.words))
     report.seconds = time.perf_counter() - started
     return report

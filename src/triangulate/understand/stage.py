@@ -9,6 +9,7 @@ what finds agents and patients; the other sentences need only entities).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 
 from .. import stages
@@ -68,8 +69,7 @@ def _shift(analysis: Analysis, offset: int) -> tuple[list[Sentence], list[Entity
     return sentences, entities
 
 
-def analyse_document(doc: Document, settings: Settings) -> DocumentAnalysis:
-    result = DocumentAnalysis(doc.id, stage=UNDERSTAND.tag)
+def _reporting_blocks(doc: Document) -> list[tuple[int, Block]]:
     blocks: list[tuple[int, Block]] = []
     seen: set[str] = set()
     for i, b in enumerate(doc.blocks):
@@ -82,58 +82,69 @@ def analyse_document(doc: Document, settings: Settings) -> DocumentAnalysis:
             continue
         seen.add(norm)
         blocks.append((i, b))
-    # Time expressions in reading order, so "that same day" finds the date before it.
-    normaliser = TimeNormaliser(_publication(doc))
-    for _, b in blocks:
-        if b.lang in ("en", "ru", "az"):
-            result.timexes.extend(normaliser.find(doc.text[b.start : b.end], b.lang, b.start))
+    return blocks
 
-    by_lang: dict[str, list[tuple[int, Block]]] = defaultdict(list)
-    for i, b in blocks:
-        by_lang[b.lang].append((i, b))
-    per_block: dict[int, tuple[list[Sentence], str]] = {}
-    entities: list[EntityMention] = []
+
+def analyse_document(doc: Document, settings: Settings) -> DocumentAnalysis:
+    return analyse_documents([doc], settings)[0]
+
+
+def analyse_documents(docs: Sequence[Document], settings: Settings) -> list[DocumentAnalysis]:
+    """Several documents at once: their blocks go to each language backend in one batch
+    (spaCy is much faster on batches than on one paragraph at a time); everything else
+    is per document."""
+    results = [DocumentAnalysis(doc.id, stage=UNDERSTAND.tag) for doc in docs]
+    blocks = [_reporting_blocks(doc) for doc in docs]
+    # Time expressions in reading order, so "that same day" finds the date before it.
+    for doc, result, doc_blocks in zip(docs, results, blocks, strict=True):
+        normaliser = TimeNormaliser(_publication(doc))
+        for _, b in doc_blocks:
+            if b.lang in ("en", "ru", "az"):
+                result.timexes.extend(normaliser.find(doc.text[b.start : b.end], b.lang, b.start))
+
+    by_lang: dict[str, list[tuple[int, int, Block]]] = defaultdict(
+        list
+    )  # lang -> (doc, block index, block)
+    for n, doc_blocks in enumerate(blocks):
+        for i, b in doc_blocks:
+            by_lang[b.lang].append((n, i, b))
+    per_block: dict[tuple[int, int], tuple[list[Sentence], str]] = {}
+    entities: list[list[EntityMention]] = [[] for _ in docs]
     for lang, members in by_lang.items():
         backend = backend_for(lang, settings)
         if backend is None:
             if lang != "und":
-                result.languages_without_backend.append(lang)
+                for n in {n for n, _, _ in members}:
+                    results[n].languages_without_backend.append(lang)
             continue
-        analyses = backend.analyse_many(
-            [doc.text[b.start : b.end] for _, b in members], parse=False
-        )
-        for (i, b), analysis in zip(members, analyses, strict=True):
+        wants_parse = lambda s, lang=lang: bool(find_triggers(s.tokens, lang))  # noqa: E731
+        texts = [docs[n].text[b.start : b.end] for n, _, b in members]
+        for (n, i, b), analysis in zip(
+            members, backend.analyse_selected(texts, wants_parse), strict=True
+        ):
             sentences, ents = _shift(analysis, b.start)
-            # Parse only the sentences that can carry an event.
-            reparsed = []
+            per_block[(n, i)] = (sentences, lang)
+            entities[n].extend(ents)
+    for n, (doc, result) in enumerate(zip(docs, results, strict=True)):
+        result.entities = resolve_document(entities[n])
+        for i, b in blocks[n]:
+            if (n, i) not in per_block:
+                continue
+            sentences, lang = per_block[(n, i)]
             for s in sentences:
-                if not s.parsed and find_triggers(s.tokens, lang):
-                    parsed = backend.analyse(doc.text[s.start : s.end], parse=True)
-                    p_sents, _ = _shift(parsed, s.start)
-                    reparsed.extend(p_sents or [s])
-                else:
-                    reparsed.append(s)
-            per_block[i] = (reparsed, lang)
-            entities.extend(ents)
-    result.entities = resolve_document(entities)
-    for i, b in blocks:
-        if i not in per_block:
-            continue
-        sentences, lang = per_block[i]
-        for s in sentences:
-            found = extract_events(
-                doc.text,
-                s,
-                lang,
-                block=i,
-                quoted_block=b.kind is BlockKind.QUOTE,
-                entities=result.entities,
-                timexes=result.timexes,
-            )
-            if b.kind is BlockKind.CAPTION:
-                found = [
-                    replace(m, confidence=round(m.confidence * CAPTION_CONFIDENCE, 2))
-                    for m in found
-                ]
-            result.mentions.extend(found)
-    return result
+                found = extract_events(
+                    doc.text,
+                    s,
+                    lang,
+                    block=i,
+                    quoted_block=b.kind is BlockKind.QUOTE,
+                    entities=result.entities,
+                    timexes=result.timexes,
+                )
+                if b.kind is BlockKind.CAPTION:
+                    found = [
+                        replace(m, confidence=round(m.confidence * CAPTION_CONFIDENCE, 2))
+                        for m in found
+                    ]
+                result.mentions.extend(found)
+    return results

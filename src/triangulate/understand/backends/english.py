@@ -4,7 +4,7 @@ corrections for the errors the small OntoNotes model makes on this news."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ...models import load_english
@@ -72,24 +72,41 @@ class EnglishBackend(LanguageBackend):
     def analyse_many(self, texts: Sequence[str], *, parse: bool = True) -> list[Analysis]:
         return [self._convert(doc, parse) for doc in self.docs(texts, parse=parse)]
 
+    def analyse_selected(
+        self, texts: Sequence[str], select: Callable[[Sentence], bool]
+    ) -> list[Analysis]:
+        """One pass without the parser, then the parser alone on the picked sentences:
+        it reads the token vectors the first pass left in ``doc.tensor`` (spaCy's
+        listener does so at prediction time), so nothing is computed twice."""
+        parser = self.nlp.get_pipe("parser")
+        out = []
+        for doc in self.docs(texts, parse=False):
+            base = self._convert(doc, parse=False)
+            spans = list(doc.sents)
+            picked = [i for i, s in enumerate(base.sentences) if select(s)]
+            if picked:
+                parsed = parser.pipe(
+                    [spans[i].as_doc() for i in picked], batch_size=self.batch_size
+                )
+                sentences = list(base.sentences)
+                for i, sub in zip(picked, parsed, strict=True):
+                    offset = spans[i].start_char
+                    sentences[i] = Sentence(
+                        start=offset,
+                        end=spans[i].end_char,
+                        tokens=_tokens(sub, 0, parse=True, offset=offset),
+                        parsed=True,
+                    )
+                base = Analysis(base.lang, tuple(sentences), base.entities)
+            out.append(base)
+        return out
+
     # -- conversion ----------------------------------------------------------------------
 
     def _convert(self, doc: Any, parse: bool) -> Analysis:
         sentences = []
         for sent in doc.sents:
-            toks = tuple(
-                Token(
-                    start=t.idx,
-                    end=t.idx + len(t.text),
-                    text=t.text,
-                    lemma=t.lemma_ or t.text,
-                    pos=t.pos_,
-                    head=(t.head.i - sent.start) if parse else None,
-                    dep=t.dep_ if parse else "",
-                )
-                for t in sent
-                if not t.is_space
-            )
+            toks = _tokens(sent, sent.start, parse=parse, offset=0)
             sentences.append(
                 Sentence(start=sent.start_char, end=sent.end_char, tokens=toks, parsed=parse)
             )
@@ -99,6 +116,25 @@ class EnglishBackend(LanguageBackend):
             sentences=tuple(sentences),
             entities=tuple(correct_entities(doc.text, doc.ents, sent_spans)),
         )
+
+
+def _tokens(span: Any, first: int, *, parse: bool, offset: int) -> tuple[Token, ...]:
+    """Our tokens for a spaCy sentence (``first`` = index of its first token in the
+    doc). Whitespace tokens are left out, so heads are re-indexed to our positions."""
+    kept = [t for t in span if not t.is_space]
+    position = {t.i: k for k, t in enumerate(kept)}
+    return tuple(
+        Token(
+            start=offset + t.idx,
+            end=offset + t.idx + len(t.text),
+            text=t.text,
+            lemma=t.lemma_ or t.text,
+            pos=t.pos_,
+            head=position.get(t.head.i) if parse else None,
+            dep=t.dep_ if parse else "",
+        )
+        for t in kept
+    )
 
 
 def _is_junk(
