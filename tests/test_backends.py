@@ -61,8 +61,11 @@ def test_english_without_parse_still_splits_sentences(en) -> None:  # type: igno
     assert len(a.sentences) == 3
     assert not a.sentences[0].parsed
     assert all(t.head is None and t.dep == "" for t in a.sentences[0].tokens)
-    assert any(t.lemma == "raid" for t in a.sentences[0].tokens)
     assert _types(a)["Sputnik Azerbaijan"] is EntityType.MEDIA
+    # Lemmas and the parse come only for the sentences a caller picks.
+    picked = en.analyse_selected([EN], lambda s: s.start == 0)[0]
+    assert picked.sentences[0].parsed and not picked.sentences[1].parsed
+    assert any(t.lemma == "raid" for t in picked.sentences[0].tokens)
 
 
 def test_english_entity_traps(en) -> None:  # type: ignore[no-untyped-def]

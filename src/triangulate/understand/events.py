@@ -105,11 +105,46 @@ def _az_match(word: str, stem: str) -> bool:
     return len(stem) >= 3 and word.startswith(stem)
 
 
+@cache
+def _english_forms() -> dict[str, str]:
+    """Inflected forms of every English trigger word -> the word, so triggers are found
+    in sentences read without a lemmatizer ("raided", "detaining", "held")."""
+    raw = json.loads(
+        resources.files("triangulate.data").joinpath("english_inflections.json").read_text("utf-8")
+    )
+    irregular: dict[str, list[str]] = raw["irregular"]
+    words = set(trigger_table().single.get("en", {}))
+    words |= {w for seq, _, _ in trigger_table().multi.get("en", []) for w in seq}
+    forms: dict[str, str] = {}
+    for w in sorted(words):
+        for form in [w, *irregular.get(w, []), *_regular_forms(w)]:
+            forms.setdefault(form, w)
+    return forms
+
+
+def _regular_forms(w: str) -> list[str]:
+    vowels = "aeiou"
+    if w.endswith("e"):
+        return [w + "s", w + "d", w[:-1] + "ing"]
+    if w.endswith("y") and len(w) > 2 and w[-2] not in vowels:
+        return [w[:-1] + "ies", w[:-1] + "ied", w + "ing"]
+    if w.endswith(("s", "sh", "ch", "x", "z")):
+        return [w + "es", w + "ed", w + "ing"]
+    forms = [w + "s", w + "ed", w + "ing"]
+    # Short verbs ending consonant-vowel-consonant double it: ban -> banned, stop -> stopped.
+    if 3 <= len(w) <= 4 and w[-1] not in vowels + "wxy" and w[-2] in vowels and w[-3] not in vowels:
+        forms += [w + w[-1] + "ed", w + w[-1] + "ing"]
+    return forms
+
+
 def find_triggers(tokens: Sequence[Token], lang: str) -> list[TriggerHit]:
     table = trigger_table()
     singles = table.single.get(lang, {})
     hits: list[TriggerHit] = []
     lemmas = [t.lemma.lower() or t.text.lower() for t in tokens]
+    if lang == "en":
+        forms = _english_forms()
+        lemmas = [forms.get(lemma, lemma) for lemma in lemmas]
     words = [t.text.lower() for t in tokens]
     for i, (lemma, word) in enumerate(zip(lemmas, words, strict=True)):
         found = singles.get(lemma) or singles.get(word) or []
@@ -122,8 +157,11 @@ def find_triggers(tokens: Sequence[Token], lang: str) -> list[TriggerHit]:
             ]
         for name, weak in found:
             hits.append(TriggerHit(table.types[name], i, i + 1, weak))
+    present = set(lemmas) | set(words)
     for seq, name, weak in table.multi.get(lang, []):
         n = len(seq)
+        if lang != "az" and seq[0] not in present:
+            continue  # its first word is nowhere in the sentence
         for i in range(len(tokens) - n + 1):
             window = lemmas[i : i + n]
             if lang == "az":

@@ -112,26 +112,34 @@ def _match(entry: _Entry, toks: list[_Tok], i: int) -> bool:
     return True
 
 
+def _starts(entry: _Entry, toks: list[_Tok], at: dict[str, list[int]]) -> list[int]:
+    """Positions where ``entry`` matches; ``at`` indexes token positions by word, so an
+    entry with an exact first word is checked only where that word occurs."""
+    first, prefix = entry[0]
+    starts = (
+        [k for k, t in enumerate(toks) if t.low.startswith(first)] if prefix else at.get(first, [])
+    )
+    return [i for i in starts if _match(entry, toks, i)]
+
+
+def _index(toks: list[_Tok]) -> dict[str, list[int]]:
+    at: dict[str, list[int]] = {}
+    for k, t in enumerate(toks):
+        at.setdefault(t.low, []).append(k)
+    return at
+
+
 def _find(
     entries: tuple[tuple[_Entry, Modality], ...], toks: list[_Tok], masked: set[int]
 ) -> list[tuple[int, int, Modality]]:
     """Every cue occurrence as (first token, end token, modality), longest entry first."""
     hits: list[tuple[int, int, Modality]] = []
     taken: set[int] = set()
-    at: dict[str, list[int]] = {}
-    for k, t in enumerate(toks):
-        at.setdefault(t.low, []).append(k)
+    at = _index(toks)
     for entry, modality in entries:
-        # Only positions whose first word can match (an index, not a scan per entry).
-        first, prefix = entry[0]
-        starts = (
-            [k for k, t in enumerate(toks) if t.low.startswith(first)]
-            if prefix
-            else at.get(first, [])
-        )
-        for i in starts:
+        for i in _starts(entry, toks, at):
             span = range(i, i + len(entry))
-            if _match(entry, toks, i) and not (set(span) & (masked | taken)):
+            if not (set(span) & (masked | taken)):
                 hits.append((i, i + len(entry), modality))
                 taken.update(span)
     return hits
@@ -153,10 +161,10 @@ def sentence_modality(
         return Modality.ASSERTED, ""
     t0, t1 = inside[0], inside[-1] + 1
     masked: set[int] = set()
+    at = _index(toks)
     for entry in cues.not_cues:
-        for i in range(len(toks)):
-            if _match(entry, toks, i):
-                masked.update(range(i, i + len(entry)))
+        for i in _starts(entry, toks, at):
+            masked.update(range(i, i + len(entry)))
     masked.update(range(t0, t1))  # the trigger is never its own cue
 
     def cue_text(i: int, j: int) -> str:
@@ -165,7 +173,7 @@ def sentence_modality(
     # Clause edges for the local scope.
     edges = {k for k, t in enumerate(toks) if t.text in _BOUNDARY}
     for entry in cues.clause_words:
-        edges.update(i for i in range(len(toks)) if _match(entry, toks, i))
+        edges.update(_starts(entry, toks, at))
     left = max((e for e in edges if e < t0), default=-1)
     right = min((e for e in edges if e >= t1), default=len(toks))
 

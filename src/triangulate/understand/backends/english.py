@@ -28,8 +28,11 @@ LABELS: dict[str, EntityType] = {
     "PRODUCT": EntityType.MISC,
     "LANGUAGE": EntityType.MISC,
 }
-# Parse-free pass: everything but the parser, with the senter for sentence boundaries.
-_LIGHT = ("tok2vec", "tagger", "senter", "attribute_ruler", "lemmatizer", "ner")
+# The parse-free pass runs only the entity recogniser (it has its own embedding layer)
+# and splits sentences by rule: that is all the stage needs to find entities and to pick
+# the sentences worth parsing. Picked sentences then get the rest of the pipeline.
+_LIGHT = ("ner",)
+_DEEP = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 # An entity this long that is all capitalised words is a headline fragment the model
 # swallowed whole ("Police Raid Sputnik Office In Baku"), not a name.
 _MAX_NAME_TOKENS = 6
@@ -45,12 +48,10 @@ class EnglishBackend(LanguageBackend):
         self.batch_size = batch_size
         names = {name for name, _ in self.nlp.components}
         self._light = [(n, p) for n, p in self.nlp.components if n in _LIGHT]
-        # a pipeline without a senter falls back on a rule sentencizer for parse=False
-        self._sentencizer: Any = None
-        if "senter" not in names:
-            from spacy.pipeline import Sentencizer
+        self._deep = [(n, p) for n, p in self.nlp.components if n in _DEEP and n in names]
+        from spacy.pipeline import Sentencizer
 
-            self._sentencizer = Sentencizer()
+        self._sentencizer: Any = Sentencizer()
 
     # -- spaCy runs ----------------------------------------------------------------------
 
@@ -75,19 +76,17 @@ class EnglishBackend(LanguageBackend):
     def analyse_selected(
         self, texts: Sequence[str], select: Callable[[Sentence], bool]
     ) -> list[Analysis]:
-        """One pass without the parser, then the parser alone on the picked sentences:
-        it reads the token vectors the first pass left in ``doc.tensor`` (spaCy's
-        listener does so at prediction time), so nothing is computed twice."""
-        parser = self.nlp.get_pipe("parser")
+        """One cheap pass (entities, rule-based sentences) over everything, then the
+        tagger, lemmatizer and parser on the picked sentences only."""
         out = []
         for doc in self.docs(texts, parse=False):
             base = self._convert(doc, parse=False)
             spans = list(doc.sents)
             picked = [i for i, s in enumerate(base.sentences) if select(s)]
             if picked:
-                parsed = parser.pipe(
-                    [spans[i].as_doc() for i in picked], batch_size=self.batch_size
-                )
+                parsed: Iterable[Any] = [spans[i].as_doc() for i in picked]
+                for _name, proc in self._deep:
+                    parsed = proc.pipe(parsed, batch_size=self.batch_size)
                 sentences = list(base.sentences)
                 for i, sub in zip(picked, parsed, strict=True):
                     offset = spans[i].start_char
