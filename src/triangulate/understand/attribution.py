@@ -28,6 +28,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from . import cuewords
+from .cuewords import Entry, lower
 from .types import Attribution, Voice
 
 LANGS = ("en", "ru", "az")
@@ -37,8 +39,6 @@ _BOUNDARY = frozenset(",;:.!?()—–")
 _QUOTES = (("«", "»"), ("“", "”"), ("„", "“"), ('"', '"'))
 _MAX_SPEAKER = 8  # tokens; a longer phrase is a clause, not a name
 _MIN_QUOTE_WORDS = 3  # shorter quoted bits are scare quotes or titles, not speech
-
-_Entry = tuple[tuple[str, bool], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,32 +50,15 @@ class _Tok:
     edge: bool = False  # punctuation or part of a quotation: a speaker phrase stops here
 
 
-def _lower(text: str, lang: str) -> str:
-    """Lower case that keeps length; Azerbaijani dotted/dotless I lower as i/ı."""
-    if lang == "az":
-        text = text.replace("I", "ı")
-    return text.replace("İ", "i").lower()
-
-
-def _entries(words: list[str]) -> tuple[_Entry, ...]:
-    out = []
-    for phrase in words:
-        star = phrase.endswith("*")
-        parts = [p for p in _TOKEN.findall(phrase.lower()) if p != "*"]
-        if parts:
-            out.append(tuple((p, star and k == len(parts) - 1) for k, p in enumerate(parts)))
-    return tuple(sorted(out, key=len, reverse=True))
-
-
 @dataclass(frozen=True)
 class _Cues:
-    forward: tuple[_Entry, ...]
-    genitive_before: tuple[_Entry, ...]
-    verbs: tuple[_Entry, ...]
-    told: tuple[_Entry, ...]
-    citing: tuple[_Entry, ...]
+    forward: tuple[Entry, ...]
+    genitive_before: tuple[Entry, ...]
+    verbs: tuple[Entry, ...]
+    told: tuple[Entry, ...]
+    citing: tuple[Entry, ...]
     citing_before: bool
-    complementizers: tuple[_Entry, ...]
+    complementizers: tuple[Entry, ...]
     stop_before: frozenset[str]
     strip: frozenset[str]
     genitive_suffixes: tuple[str, ...]
@@ -90,13 +73,13 @@ def _cues(lang: str) -> _Cues:
         resources.files("triangulate.data").joinpath("reporting_verbs.json").read_text("utf-8")
     )[lang]
     return _Cues(
-        forward=_entries(raw["forward"]),
-        genitive_before=_entries(raw["genitive_before"]),
-        verbs=_entries(raw["verbs"]),
-        told=_entries(raw["told"]),
-        citing=_entries(raw["citing"]),
+        forward=cuewords.entries(raw["forward"], _TOKEN),
+        genitive_before=cuewords.entries(raw["genitive_before"], _TOKEN),
+        verbs=cuewords.entries(raw["verbs"], _TOKEN),
+        told=cuewords.entries(raw["told"], _TOKEN),
+        citing=cuewords.entries(raw["citing"], _TOKEN),
         citing_before=bool(raw["citing_before"]),
-        complementizers=_entries(raw["complementizers"]),
+        complementizers=cuewords.entries(raw["complementizers"], _TOKEN),
         stop_before=frozenset(raw["stop_before"]),
         strip=frozenset(raw["strip"]),
         genitive_suffixes=tuple(sorted(raw["genitive_suffixes"], key=len, reverse=True)),
@@ -104,7 +87,7 @@ def _cues(lang: str) -> _Cues:
     )
 
 
-def _match_at(entries: tuple[_Entry, ...], toks: list[_Tok], i: int) -> int:
+def _match_at(entries: tuple[Entry, ...], toks: list[_Tok], i: int) -> int:
     for entry in entries:
         if i + len(entry) > len(toks):
             continue
@@ -222,7 +205,7 @@ def find_attribution(text: str, lang: str) -> Attribution | None:
             m.start(),
             m.end(),
             m.group(),
-            _lower(m.group(), lang),
+            lower(m.group(), lang),
             m.group() in _BOUNDARY or any(a <= m.start() < b for a, b in quotes),
         )
         for m in _TOKEN.finditer(text)

@@ -167,6 +167,19 @@ class GazHit:
     text: str
     entry: GazEntry
 
+    def mention(self, confidence: float) -> EntityMention:
+        """The entity mention this hit stands for, named as the gazetteer names it."""
+        return EntityMention(
+            start=self.start,
+            end=self.end,
+            text=self.text,
+            type=self.entry.type,
+            canonical=self.entry.name,
+            key=translit_key(self.entry.name),
+            source="gazetteer",
+            confidence=confidence,
+        )
+
 
 def _load(name: str) -> dict[str, object]:
     data = resources.files("triangulate.data").joinpath(name).read_text(encoding="utf-8")
@@ -318,18 +331,7 @@ def merge_gazetteer(
         ):
             continue
         out = [m for m in out if m not in clash]
-        out.append(
-            EntityMention(
-                start=h.start,
-                end=h.end,
-                text=h.text,
-                type=h.entry.type,
-                canonical=h.entry.name,
-                key=translit_key(h.entry.name),
-                source="gazetteer",
-                confidence=confidence,
-            )
-        )
+        out.append(h.mention(confidence))
     out.sort(key=lambda m: (m.start, -m.end))
     return out
 

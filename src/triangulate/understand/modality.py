@@ -28,6 +28,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from .cuewords import Entry, entries, lower
 from .types import Modality
 
 LANGS = ("en", "ru", "az")
@@ -38,8 +39,6 @@ _LOCAL_WINDOW = 6  # tokens before the trigger a negation/hypothetical may sit
 _LOCAL_AFTER_WINDOW = 3
 _CLOSERS = "\"'»”’)] \t\n"
 
-_Entry = tuple[tuple[str, bool], ...]
-
 
 @dataclass(frozen=True, slots=True)
 class _Tok:
@@ -49,36 +48,19 @@ class _Tok:
     low: str
 
 
-def _lower(text: str, lang: str) -> str:
-    """Lower case that keeps length; Azerbaijani dotted/dotless I lower as i/ı."""
-    if lang == "az":
-        text = text.replace("I", "ı")
-    return text.replace("İ", "i").lower()
-
-
-def _entries(words: list[str]) -> tuple[_Entry, ...]:
-    out = []
-    for phrase in words:
-        star = phrase.endswith("*")
-        parts = [p for p in _TOKEN.findall(phrase.lower()) if p != "*"]
-        if parts:
-            out.append(tuple((p, star and k == len(parts) - 1) for k, p in enumerate(parts)))
-    return tuple(sorted(out, key=len, reverse=True))
-
-
 @dataclass(frozen=True)
 class _Cues:
-    local: tuple[tuple[_Entry, Modality], ...]
-    local_after: tuple[tuple[_Entry, Modality], ...]
-    frame: tuple[tuple[_Entry, Modality], ...]
-    initial: tuple[tuple[_Entry, Modality], ...]
-    not_cues: tuple[_Entry, ...]
-    clause_words: tuple[_Entry, ...]
+    local: tuple[tuple[Entry, Modality], ...]
+    local_after: tuple[tuple[Entry, Modality], ...]
+    frame: tuple[tuple[Entry, Modality], ...]
+    initial: tuple[tuple[Entry, Modality], ...]
+    not_cues: tuple[Entry, ...]
+    clause_words: tuple[Entry, ...]
     negative_suffix: re.Pattern[str] | None
 
 
-def _grouped(raw: dict[str, list[str]]) -> tuple[tuple[_Entry, Modality], ...]:
-    out = [(e, Modality(name)) for name, words in raw.items() for e in _entries(words)]
+def _grouped(raw: dict[str, list[str]]) -> tuple[tuple[Entry, Modality], ...]:
+    out = [(e, Modality(name)) for name, words in raw.items() for e in entries(words, _TOKEN)]
     out.sort(key=lambda em: len(em[0]), reverse=True)
     return tuple(out)
 
@@ -96,13 +78,13 @@ def _cues(lang: str) -> _Cues:
         local_after=_grouped(raw["local_after"]),
         frame=_grouped(raw["frame"]),
         initial=_grouped(raw["sentence_initial"]),
-        not_cues=_entries(raw["not_cues"]),
-        clause_words=_entries(raw["clause_words"]),
+        not_cues=entries(raw["not_cues"], _TOKEN),
+        clause_words=entries(raw["clause_words"], _TOKEN),
         negative_suffix=re.compile(suffix) if suffix else None,
     )
 
 
-def _match(entry: _Entry, toks: list[_Tok], i: int) -> bool:
+def _match(entry: Entry, toks: list[_Tok], i: int) -> bool:
     if i + len(entry) > len(toks):
         return False
     for k, (w, prefix) in enumerate(entry):
@@ -112,7 +94,7 @@ def _match(entry: _Entry, toks: list[_Tok], i: int) -> bool:
     return True
 
 
-def _starts(entry: _Entry, toks: list[_Tok], at: dict[str, list[int]]) -> list[int]:
+def _starts(entry: Entry, toks: list[_Tok], at: dict[str, list[int]]) -> list[int]:
     """Positions where ``entry`` matches; ``at`` indexes token positions by word, so an
     entry with an exact first word is checked only where that word occurs."""
     first, prefix = entry[0]
@@ -130,7 +112,7 @@ def _index(toks: list[_Tok]) -> dict[str, list[int]]:
 
 
 def _find(
-    entries: tuple[tuple[_Entry, Modality], ...], toks: list[_Tok], masked: set[int]
+    entries: tuple[tuple[Entry, Modality], ...], toks: list[_Tok], masked: set[int]
 ) -> list[tuple[int, int, Modality]]:
     """Every cue occurrence as (first token, end token, modality), longest entry first."""
     hits: list[tuple[int, int, Modality]] = []
@@ -152,7 +134,7 @@ def sentence_modality(
     the cue text that decided it ("" when asserted)."""
     cues = _cues(lang)
     toks = [
-        _Tok(m.start(), m.end(), m.group(), _lower(m.group(), lang)) for m in _TOKEN.finditer(text)
+        _Tok(m.start(), m.end(), m.group(), lower(m.group(), lang)) for m in _TOKEN.finditer(text)
     ]
     if text.rstrip(_CLOSERS).endswith("?"):
         return Modality.QUESTION, "?"

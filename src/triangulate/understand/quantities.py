@@ -29,6 +29,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from . import cuewords
+from .cuewords import Entry, lower
 from .types import Exactness, Quantity
 
 LANGS = ("en", "ru", "az")
@@ -58,37 +60,18 @@ class _Tok:
         return self.text[0].isalnum()
 
 
-# An entry is a tuple of (word, is_prefix) pairs; multi-word entries match consecutive tokens.
-_Entry = tuple[tuple[str, bool], ...]
-
-
-def _entries(words: list[str]) -> tuple[_Entry, ...]:
-    out = []
-    for phrase in words:
-        parts = list(_TOKEN.findall(phrase.lower()))
-        if phrase.endswith("*"):
-            parts = [p for p in parts if p != "*"]
-            entry = tuple((p, i == len(parts) - 1) for i, p in enumerate(parts))
-        else:
-            entry = tuple((p, False) for p in parts)
-        if entry:
-            out.append(entry)
-    # Longest first so "taken into custody" wins over "in custody".
-    return tuple(sorted(out, key=len, reverse=True))
-
-
 def _word_match(entry_word: str, prefix: bool, low: str) -> bool:
     return low.startswith(entry_word) if prefix else low == entry_word
 
 
 @functools.lru_cache(maxsize=256)
 def _by_first_word(
-    entries: tuple[_Entry, ...],
-) -> tuple[dict[str, tuple[_Entry, ...]], tuple[_Entry, ...]]:
+    entries: tuple[Entry, ...],
+) -> tuple[dict[str, tuple[Entry, ...]], tuple[Entry, ...]]:
     """Entries indexed by their exact first word, and those whose first word is a prefix;
     both keep the longest-first order."""
-    exact: dict[str, list[_Entry]] = {}
-    prefixed: list[_Entry] = []
+    exact: dict[str, list[Entry]] = {}
+    prefixed: list[Entry] = []
     for entry in entries:
         word, prefix = entry[0]
         if prefix:
@@ -98,7 +81,7 @@ def _by_first_word(
     return {w: tuple(es) for w, es in exact.items()}, tuple(prefixed)
 
 
-def _match(entries: tuple[_Entry, ...], toks: list[_Tok], i: int) -> int:
+def _match(entries: tuple[Entry, ...], toks: list[_Tok], i: int) -> int:
     """Number of tokens the longest matching entry covers at ``i`` (0 = none)."""
     if i >= len(toks):
         return 0
@@ -126,22 +109,22 @@ class _Lang:
     approx_multipliers: dict[str, int]
     plural_multipliers: dict[str, int]
     article: frozenset[str]
-    vague: tuple[tuple[_Entry, tuple[int, int | None], str], ...]
-    approximate: tuple[_Entry, ...]
-    lower_strict: tuple[_Entry, ...]
-    lower_inclusive: tuple[_Entry, ...]
-    lower_inclusive_after: tuple[_Entry, ...]
-    upper_inclusive: tuple[_Entry, ...]
-    upper_strict: tuple[_Entry, ...]
-    range_open: tuple[_Entry, ...]
+    vague: tuple[tuple[Entry, tuple[int, int | None], str], ...]
+    approximate: tuple[Entry, ...]
+    lower_strict: tuple[Entry, ...]
+    lower_inclusive: tuple[Entry, ...]
+    lower_inclusive_after: tuple[Entry, ...]
+    upper_inclusive: tuple[Entry, ...]
+    upper_strict: tuple[Entry, ...]
+    range_open: tuple[Entry, ...]
     range_join: frozenset[str]
     range_join_bare: frozenset[str]
     suffix_lower_strict: tuple[str, ...]
     suffix_upper_inclusive: tuple[str, ...]
-    not_counts_before: tuple[_Entry, ...]
+    not_counts_before: tuple[Entry, ...]
     weak_not_after: frozenset[str]
-    person_nouns: tuple[_Entry, ...]
-    non_person_nouns: tuple[_Entry, ...]
+    person_nouns: tuple[Entry, ...]
+    non_person_nouns: tuple[Entry, ...]
     post_count_ok: frozenset[str]
     age_words_before: frozenset[str]
     label_words_before: frozenset[str]
@@ -150,7 +133,7 @@ class _Lang:
     ordinal_suffixes: list[str]
     cardinal_suffixes: list[str]
     currency: frozenset[str]
-    kinds: tuple[tuple[_Entry, str], ...]
+    kinds: tuple[tuple[Entry, str], ...]
     name_conj: frozenset[str]
     name_stop: frozenset[str]
     aux_before_kind: frozenset[str]
@@ -165,13 +148,13 @@ def _lang(lang: str) -> _Lang:
     data = resources.files("triangulate.data")
     raw: dict[str, Any] = json.loads(data.joinpath("quantity_words.json").read_text("utf-8"))[lang]
     months: dict[str, Any] = json.loads(data.joinpath("months.json").read_text("utf-8"))[lang]
-    kinds: list[tuple[_Entry, str]] = []
+    kinds: list[tuple[Entry, str]] = []
     for kind, words in raw["kinds"].items():
-        kinds.extend((e, kind) for e in _entries(words))
+        kinds.extend((e, kind) for e in cuewords.entries(words, _TOKEN))
     kinds.sort(key=lambda ek: len(ek[0]), reverse=True)
     vague = []
     for phrase, (lo, hi) in raw["vague"].items():
-        for e in _entries([phrase]):
+        for e in cuewords.entries([phrase], _TOKEN):
             vague.append((e, (int(lo), None if hi is None else int(hi)), phrase))
     vague.sort(key=lambda v: len(v[0]), reverse=True)
     return _Lang(
@@ -182,21 +165,21 @@ def _lang(lang: str) -> _Lang:
         plural_multipliers={k: int(v) for k, v in raw["plural_multipliers"].items()},
         article=frozenset(raw["article"]),
         vague=tuple(vague),
-        approximate=_entries(raw["approximate"]),
-        lower_strict=_entries(raw["lower_strict"]),
-        lower_inclusive=_entries(raw["lower_inclusive"]),
-        lower_inclusive_after=_entries(raw["lower_inclusive_after"]),
-        upper_inclusive=_entries(raw["upper_inclusive"]),
-        upper_strict=_entries(raw["upper_strict"]),
-        range_open=_entries(raw["range_open"]),
+        approximate=cuewords.entries(raw["approximate"], _TOKEN),
+        lower_strict=cuewords.entries(raw["lower_strict"], _TOKEN),
+        lower_inclusive=cuewords.entries(raw["lower_inclusive"], _TOKEN),
+        lower_inclusive_after=cuewords.entries(raw["lower_inclusive_after"], _TOKEN),
+        upper_inclusive=cuewords.entries(raw["upper_inclusive"], _TOKEN),
+        upper_strict=cuewords.entries(raw["upper_strict"], _TOKEN),
+        range_open=cuewords.entries(raw["range_open"], _TOKEN),
         range_join=frozenset(raw["range_join"]),
         range_join_bare=frozenset(raw["range_join_bare"]),
         suffix_lower_strict=tuple(raw["suffix_lower_strict"]),
         suffix_upper_inclusive=tuple(raw["suffix_upper_inclusive"]),
-        not_counts_before=_entries(raw["not_counts_before"]),
+        not_counts_before=cuewords.entries(raw["not_counts_before"], _TOKEN),
         weak_not_after=frozenset(raw["weak_not_after"]),
-        person_nouns=_entries(raw["person_nouns"]),
-        non_person_nouns=_entries(raw["non_person_nouns"]),
+        person_nouns=cuewords.entries(raw["person_nouns"], _TOKEN),
+        non_person_nouns=cuewords.entries(raw["non_person_nouns"], _TOKEN),
         post_count_ok=frozenset(raw["post_count_ok"]),
         age_words_before=frozenset(raw["age_words_before"]),
         label_words_before=frozenset(raw["label_words_before"]),
@@ -214,17 +197,9 @@ def _lang(lang: str) -> _Lang:
     )
 
 
-def _lower(text: str, lang: str) -> str:
-    """Lower case that keeps length; Azerbaijani dotted/dotless I lower as i/ı
-    (Python's "İ".lower() is two characters and "I" would become "i")."""
-    if lang == "az":
-        text = text.replace("I", "ı")
-    return text.replace("İ", "i").lower()
-
-
 def _tokens(text: str, lang: str) -> list[_Tok]:
     return [
-        _Tok(m.start(), m.end(), m.group(), _lower(m.group(), lang)) for m in _TOKEN.finditer(text)
+        _Tok(m.start(), m.end(), m.group(), lower(m.group(), lang)) for m in _TOKEN.finditer(text)
     ]
 
 
@@ -363,7 +338,7 @@ def _can_follow(last: int, v: int) -> bool:
 
 def _expression(toks: list[_Tok], i: int, lx: _Lang) -> _Num | None:
     """Modifier + number (+ range) at ``i``, or None."""
-    mods: list[tuple[tuple[_Entry, ...], str]] = [
+    mods: list[tuple[tuple[Entry, ...], str]] = [
         (lx.range_open, "range"),
         (lx.lower_strict, "lower_strict"),
         (lx.lower_inclusive, "lower_inclusive"),

@@ -221,18 +221,7 @@ class AzerbaijaniBackend(LanguageBackend):
     def entities(self, text: str, sentences: list[Sentence]) -> list[EntityMention]:
         out: list[EntityMention] = []
         for h in self.gaz.find(text, "az"):
-            out.append(
-                EntityMention(
-                    start=h.start,
-                    end=h.end,
-                    text=h.text,
-                    type=h.entry.type,
-                    canonical=h.entry.name,
-                    key=translit_key(h.entry.name),
-                    source="gazetteer",
-                    confidence=0.9,
-                )
-            )
+            out.append(h.mention(0.9))
         for sent in sentences:
             out.extend(self._persons(text, sent, out))
         out.sort(key=lambda m: (m.start, -m.end))

@@ -131,18 +131,7 @@ def correct_entities(text: str, spans: list[tuple[int, int, str, str]]) -> list[
     for h in hits:
         if h.entry.weak or any(overlaps(h.start, h.end, m.start, m.end) for m in out):
             continue
-        out.append(
-            EntityMention(
-                start=h.start,
-                end=h.end,
-                text=h.text,
-                type=h.entry.type,
-                canonical=h.entry.name,
-                key=translit_key(h.entry.name),
-                source="gazetteer",
-                confidence=0.9,
-            )
-        )
+        out.append(h.mention(0.9))
     out.sort(key=lambda m: (m.start, -m.end))
     return resolve_document(out)
 
