@@ -38,6 +38,11 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(VENV)/bin/triangulate bench ingest --docs 10000
+	$(VENV)/bin/triangulate bench speed
+	$(VENV)/bin/triangulate bench tempeval3 --split aquaint
+	$(VENV)/bin/triangulate bench petrarch2
+	$(VENV)/bin/triangulate bench conll2003
+	$(VENV)/bin/triangulate bench factrueval2016
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm bench-out

@@ -92,6 +92,7 @@ def test_dev_split_floor() -> None:
     result = run(DATA, "aquaint")
     assert result["docs"] == 73 and result["gold"] == 579
     # Measured on AQUAINT (dev): strict F1 83.25, relaxed F1 92.57, type F1 84.46,
-    # value F1 73.06. Floors are those minus 1 point; regression floors, do not lower.
+    # value F1 73.75 (TimeBank train: 83.71 / 90.01 / 86.73 / 77.33).
+    # Floors are those minus 1 point; regression floors, do not lower.
     assert result["relaxed_f1"] >= 91.57
-    assert result["value_f1"] >= 72.06
+    assert result["value_f1"] >= 72.75

@@ -165,3 +165,57 @@ def test_year_without_publication_is_still_absolute() -> None:
         Anchor.ABSOLUTE,
         ("2001-01-01", "2001-12-31"),
     )
+
+
+# --------------------------------------------------------------------------- TempEval-3 tuning
+
+
+@pytest.mark.parametrize(
+    ("text", "pub", "value"),
+    [
+        # Weekdays: the nearest tense cue in the sentence decides the direction.
+        ("The king met Monday with the envoy.", "1990-08-15", "1990-08-13"),
+        ("The talks are set to resume Monday in Belfast.", "1998-03-22", "1998-03-23"),
+        ("Officials postponed until Tuesday any action.", "2000-03-30", "2000-04-04"),
+        # A bare month: the next two months are ahead, others behind unless future tense.
+        ("Sales fell in March.", "1989-10-27", "1989-03"),
+        ("The plant opens in November.", "1989-10-27", "1989-11"),
+        ("The new model will ship in April.", "1998-12-05", "1999-04"),
+        # Halves of a year.
+        ("Growth slowed in the first half of 1990.", "1989-10-26", "1990-H1"),
+        ("Profits rose in the second half of this year.", "1989-10-26", "1989-H2"),
+    ],
+)
+def test_tempeval_english_rules(text: str, pub: str, value: str) -> None:
+    assert one(text, pub=pub).value == value
+
+
+def test_year_ago_follows_the_quarter_under_discussion() -> None:
+    found = TimeNormaliser("1989-10-26").find(
+        "Net income rose in the third quarter from a year earlier.", "en"
+    )
+    assert [t.value for t in found] == ["1989-Q3", "1988-Q3"]
+    assert found[1].precision == TimePrecision.QUARTER
+
+
+def test_year_ago_without_quarter_stays_a_year() -> None:
+    assert one("Prices were lower a year ago.", pub="1989-10-26").value == "1988"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Earnings in the quarter rose.", "1989-Q3"),  # the last completed quarter
+        ("Earnings in the latest quarter rose.", "1989-Q3"),
+        ("Earnings beat the year-ago period.", "1988-Q3"),
+        ("Earnings in the 1988 third quarter fell.", "1988-Q3"),
+        ("Sales in this year's third quarter rose.", "1989-Q3"),
+        ("Sales in next year's first quarter will rise.", "1990-Q1"),
+    ],
+)
+def test_quarter_references(text: str, value: str) -> None:
+    assert one(text, pub="1989-10-26").value == value
+
+
+def test_the_period_alone_is_not_a_quarter() -> None:
+    assert values("During the period, sales rose.", pub="1989-10-26") == []

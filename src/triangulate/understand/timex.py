@@ -358,6 +358,14 @@ def _h_month(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
             year -= 1
         elif shift == 1 and month <= self.pub.month:
             year += 1
+        elif shift is None and lang == "en":
+            # The next two months are ahead; further ones are behind unless the tense
+            # says otherwise ("in March" written in October is usually the March past).
+            gap = (month - self.pub.month) % 12
+            if gap and (gap <= 2 or _future_tense(m, lang)):
+                year += month < self.pub.month
+            else:
+                year -= month > self.pub.month
         elif shift is None:
             nearest = self._nearest(month, 15)
             year = nearest.year if nearest else year
@@ -486,6 +494,72 @@ def _h_quarter(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None
     )
 
 
+def _last_completed_quarter(day: _dt.date) -> tuple[int, int]:
+    quarter = (day.month - 1) // 3 + 1
+    return (day.year, quarter - 1) if quarter > 1 else (day.year - 1, 4)
+
+
+def _quarter_val(year: int, quarter: int, anchor: Anchor) -> _Val:
+    s, e = _span(_dt.date(year, quarter * 3 - 2, 1), "Q")
+    return _Val(
+        TimexType.DATE,
+        f"{year:04d}-Q{quarter}",
+        TimePrecision.QUARTER,
+        anchor,
+        interval=(s.isoformat(), e.isoformat()),
+    )
+
+
+def _h_quarter_ref(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    """ "the quarter", "the latest quarter", "the year-ago period", "the 1988 third quarter",
+    "last year's third quarter": quarters named against the one under discussion."""
+    ref = _norm(_g(m, "qref") or "")
+    number = _lookup("ordinals", _g(m, "ord"))
+    year = _year(m)
+    if _norm(m.group("qword")) == "period" and not (ref or year):
+        return None
+    if self.pub is None:
+        if year is None or number is None:
+            return None
+        return _quarter_val(year, number, Anchor.ABSOLUTE)
+    context = self.last_quarter or _last_completed_quarter(self.pub)
+    if ref in ("latest", "most recent"):
+        context = _last_completed_quarter(self.pub)
+    anchor = Anchor.TEXT if self.last_quarter else Anchor.PUBLICATION
+    if year is not None:
+        anchor = Anchor.ABSOLUTE
+    elif _g(m, "ys"):
+        year = self.pub.year + int(_lookup("shifts", m.group("ys")) or 0)
+    elif ref.startswith("year") or _g(m, "qago"):
+        year = context[0] - 1
+    elif number is not None:
+        return None  # "the third quarter" is the plain quarter rule's
+    else:
+        year = context[0]
+    return _quarter_val(year, number or context[1], anchor)
+
+
+def _h_half(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    """ "the first half of 1990", "the second half of this year": 1990-H1, 2025-H2."""
+    half = 1 if _norm(m.group("half")) == "first" else 2
+    year = _year(m)
+    anchor = Anchor.ABSOLUTE
+    if year is None:
+        if self.pub is None:
+            return _Val(TimexType.DATE, f"XXXX-H{half}", TimePrecision.MONTH, Anchor.NONE)
+        year = self.pub.year + int(_lookup("shifts", m.group("ys")) or 0)
+        anchor = Anchor.PUBLICATION
+    start = _dt.date(year, 1 if half == 1 else 7, 1)
+    end = _dt.date(year, 6, 30) if half == 1 else _dt.date(year, 12, 31)
+    return _Val(
+        TimexType.DATE,
+        f"{year:04d}-H{half}",
+        TimePrecision.MONTH,
+        anchor,
+        interval=(start.isoformat(), end.isoformat()),
+    )
+
+
 def _with_part_of_day(
     self: TimeNormaliser, day: _dt.date | None, dp_word: str | None, anchor: Anchor, mod: str
 ) -> _Val:
@@ -531,6 +605,46 @@ _FUTURE = re.compile(
 )
 
 
+# English tense cues around a weekday: the nearest one in the same sentence decides.
+_EN_FUTURE_CUE = (
+    r"will|'ll|shall|would|going\s+to|scheduled|set\s+to|plans?\s+to|planned|expected\s+to|"
+    r"due\s+to|as\s+(?:soon|early)\s+as|until|till|postponed|next|upcoming"
+)
+_EN_PAST_CUE = (
+    r"\w+ed|said|was|were|had|did|met|told|took|made|came|went|left|began|held|gave|saw|"
+    r"read|won|lost|shot|spent|sent|rose|fell|struck|fought|ran|brought|bought|sold|found|"
+    r"heard|flew|led|paid|got|ago|last"
+)
+_EN_CUE = re.compile(rf"(?i)\b(?:(?P<fut>{_EN_FUTURE_CUE})|(?P<past>{_EN_PAST_CUE}))\b")
+_SENTENCE_END = re.compile(r"[.!?;]\s+(?=[A-Z\"'`])|\n")
+
+
+def _future_tense(m: re.Match[str], lang: str) -> bool:
+    """Whether the clause around ``m`` speaks of the future."""
+    text = m.string
+    if lang != "en":
+        window = text[max(0, m.start() - 80) : m.end() + 40]
+        return bool(_FUTURE.search(window))
+    left = text[max(0, m.start() - 70) : m.start()]
+    right = text[m.end() : m.end() + 35]
+    cut = list(_SENTENCE_END.finditer(left))
+    if cut:
+        left = left[cut[-1].end() :]
+    stop = _SENTENCE_END.search(right)
+    if stop:
+        right = right[: stop.start()]
+    best: tuple[int, bool] | None = None
+    for cue in _EN_CUE.finditer(left):
+        distance = len(left) - cue.end()
+        if best is None or distance <= best[0]:
+            best = (distance, cue.group("fut") is not None)
+    for cue in _EN_CUE.finditer(right):
+        distance = cue.start() + 10  # a cue before the weekday weighs more
+        if best is None or distance < best[0]:
+            best = (distance, cue.group("fut") is not None)
+    return best is not None and best[1]
+
+
 def _h_weekday(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
     weekday = _lookup("weekdays", m.group("wd"))
     if weekday is None:
@@ -556,9 +670,8 @@ def _h_weekday(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None
     elif shift == 1:
         day = self.pub + _dt.timedelta(days=(weekday - self.pub.weekday()) % 7 or 7)
     else:
-        # News mostly reports the past week; a future-tense cue nearby flips it forward.
-        window = m.string[max(0, m.start() - 80) : m.end() + 40]
-        if _FUTURE.search(window) and back != 0:
+        # News mostly reports the past week; a future-tense cue flips it forward.
+        if back != 0 and _future_tense(m, lang):
             day = self.pub + _dt.timedelta(days=7 - back)
         else:
             day = self.pub - _dt.timedelta(days=back)
@@ -634,6 +747,26 @@ def _h_ago(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
     if amount != int(amount):
         # "a year and a half ago": count in the next smaller unit.
         return _Val(TimexType.DATE, "PAST_REF", TimePrecision.UNKNOWN, anchor, mod or "APPROX")
+    if (
+        lang == "en"
+        and unit == "Y"
+        and amount == 1
+        and not forward
+        and self.last_quarter is not None
+        and base is self.pub
+    ):
+        # Earnings news: "a year ago" / "a year earlier" is the quarter under discussion.
+        year, quarter = self.last_quarter
+        start = _dt.date(year - 1, quarter * 3 - 2, 1)
+        s, e = _span(start, "Q")
+        return _Val(
+            TimexType.DATE,
+            f"{year - 1:04d}-Q{quarter}",
+            TimePrecision.QUARTER,
+            Anchor.TEXT,
+            mod,
+            (s.isoformat(), e.isoformat()),
+        )
     day = _shift(base, unit, int(amount) * (1 if forward else -1))
     start, end = _span(day, unit)
     return _Val(
@@ -876,6 +1009,19 @@ _EN: list[tuple[str, str, _Handler]] = [
         r"(?:\s+(?:of\s+)?(?:fiscal\s+)?<Y>)?<E>",
         _h_quarter,
     ),
+    (
+        "quarter_ref",
+        r"<B>(?:the\s+(?:(?P<qref>latest|most\s+recent|year-ago|year-earlier|<Y>)\s+)?"
+        r"|(?P<ys>this|last|next)\s+year['’]s\s+)(?:<ORD>[\s-]+)?(?:fiscal\s+)?"
+        r"(?P<qword>quarter|period)(?:\s+(?P<qago>a\s+year\s+(?:ago|earlier)))?<E>",
+        _h_quarter_ref,
+    ),
+    (
+        "half",
+        r"<B>(?:the\s+)?(?P<half>first|second|last|latter)\s+half\s+of\s+"
+        r"(?:<Y>|(?P<ys>this|last|next)\s+year)<E>",
+        _h_half,
+    ),
     ("relday", r"<B>(?:(?P<part>early|late)\s+)?<REL>(?:\s+<DP>)?<E>", _h_relday),
     (
         "this_dp",
@@ -1012,6 +1158,8 @@ class TimeNormaliser:
         # The last calendar date written out in the text, for "that same day".
         self.last_day: _dt.date | None = None
         self.last_value: str | None = None
+        # The last quarter named in the text, for "the quarter" and "a year ago".
+        self.last_quarter: tuple[int, int] | None = None
 
     def _nearest(self, month: int, day: int) -> _dt.date | None:
         """The month/day closest to the publication date: news about "Nov. 25" written
@@ -1058,6 +1206,14 @@ class TimeNormaliser:
             ):
                 self.last_value = val.value[:10]
                 self.last_day = _parse_publication(val.value) if val.value[0] != "X" else None
+            if (
+                rule.name == "quarter"
+                or (
+                    rule.name == "quarter_ref"
+                    and not _norm(_g(match, "qref") or "").startswith("year")
+                )
+            ) and re.fullmatch(r"\d{4}-Q[1-4]", val.value):
+                self.last_quarter = (int(val.value[:4]), int(val.value[-1]))
             found.append(
                 TimeExpr(
                     start=start + offset,
