@@ -151,3 +151,24 @@ def test_nothing_from_boilerplate_or_related_links(analysed) -> None:  # type: i
                     BlockKind.BOILERPLATE,
                     BlockKind.RELATED,
                 )
+
+
+def test_outlets_named_in_the_text_are_media(analysed) -> None:  # type: ignore[no-untyped-def]
+    media = {
+        e.canonical
+        for key in ("000", "003")
+        for e in analysed[key].entities
+        if e.type.value == "MEDIA"
+    }
+    assert {"E1.RU", "Sputnik Azerbaijan", "Ruptly", "Modern.Az"} <= media
+    groups = [e for e in analysed["003"].entities if e.text in ("Azerbaijani", "Azerbaijanis")]
+    assert groups and all(e.type.value == "NORP" for e in groups)  # demonyms are not people
+
+
+def test_short_forms_and_cross_script_keys(analysed) -> None:  # type: ignore[no-untyped-def]
+    aliyev = [e for e in analysed["000"].entities if e.text == "Aliyev"]
+    assert aliyev and all(e.canonical == "Ilham Aliyev" for e in aliyev)
+    safarov_en = {e.key for e in analysed["003"].entities if e.canonical == "Ziyaddin Safarov"}
+    safarov_az = {e.key for e in analysed["003"].entities if "Səfərov" in e.text}
+    assert safarov_en and safarov_az
+    assert all(k.endswith("safarov") for k in safarov_en | safarov_az)

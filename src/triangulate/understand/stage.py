@@ -46,6 +46,9 @@ ANALYSED_KINDS = frozenset(
     }
 )
 CAPTION_CONFIDENCE = 0.8  # multiplier for mentions found in captions
+# Photo credits name outlets and agencies ("Source: Modern.Az"): read for entities, never
+# for events.
+ENTITY_ONLY_KINDS = frozenset({BlockKind.CREDIT})
 
 
 def _publication(doc: Document) -> str | None:
@@ -73,7 +76,7 @@ def _reporting_blocks(doc: Document) -> list[tuple[int, Block]]:
     blocks: list[tuple[int, Block]] = []
     seen: set[str] = set()
     for i, b in enumerate(doc.blocks):
-        if b.kind not in ANALYSED_KINDS or b.end <= b.start:
+        if b.kind not in ANALYSED_KINDS | ENTITY_ONLY_KINDS or b.end <= b.start:
             continue
         # A headline repeated on the page (title and on-page heading) is one statement,
         # not two: analysing it twice would double its mentions.
@@ -99,7 +102,7 @@ def analyse_documents(docs: Sequence[Document], settings: Settings) -> list[Docu
     for doc, result, doc_blocks in zip(docs, results, blocks, strict=True):
         normaliser = TimeNormaliser(_publication(doc))
         for _, b in doc_blocks:
-            if b.lang in ("en", "ru", "az"):
+            if b.lang in ("en", "ru", "az") and b.kind not in ENTITY_ONLY_KINDS:
                 result.timexes.extend(normaliser.find(doc.text[b.start : b.end], b.lang, b.start))
 
     by_lang: dict[str, list[tuple[int, int, Block]]] = defaultdict(
@@ -128,7 +131,7 @@ def analyse_documents(docs: Sequence[Document], settings: Settings) -> list[Docu
     for n, (doc, result) in enumerate(zip(docs, results, strict=True)):
         result.entities = resolve_document(entities[n])
         for i, b in blocks[n]:
-            if (n, i) not in per_block:
+            if (n, i) not in per_block or b.kind in ENTITY_ONLY_KINDS:
                 continue
             sentences, lang = per_block[(n, i)]
             for s in sentences:
