@@ -93,3 +93,32 @@ def test_gazetteer_finds_inflected_forms() -> None:
     assert az == {"Sputnik Azərbaycanın": EntityType.MEDIA, "Bakı'dakı": EntityType.LOC}
     # weak variants (ordinary words) are not found on their own
     assert not g.find("The report said the trend continues.", "en")
+
+
+def test_coordinated_first_names_share_the_surname() -> None:
+    from triangulate.understand.entities import expand_coordinated_names
+    from triangulate.understand.types import EntityMention, EntityType
+
+    text = "two brothers, Huseyn and Ziyaddin Safarov, were killed"
+    first = EntityMention(
+        14, 20, "Huseyn", EntityType.ORG, "Huseyn", translit_key("Huseyn"), "spacy"
+    )
+    full = EntityMention(
+        25,
+        41,
+        "Ziyaddin Safarov",
+        EntityType.PER,
+        "Ziyaddin Safarov",
+        translit_key("Ziyaddin Safarov"),
+        "spacy",
+    )
+    out = expand_coordinated_names(text, [first, full])
+    assert out[0].type is EntityType.PER and out[0].canonical == "Huseyn Safarov"
+    assert out[0].key == translit_key("Hüseyn Səfərov") == translit_key("Гусейн Сафаров")
+    # Not coordinated: left alone.
+    other = "Huseyn said Ziyaddin Safarov was killed"
+    lone = EntityMention(0, 6, "Huseyn", EntityType.ORG, "Huseyn", "x", "spacy")
+    full2 = EntityMention(
+        12, 28, "Ziyaddin Safarov", EntityType.PER, "Ziyaddin Safarov", "y", "spacy"
+    )
+    assert expand_coordinated_names(other, [lone, full2])[0].type is EntityType.ORG

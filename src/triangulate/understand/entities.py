@@ -14,6 +14,7 @@ outlets the models miss. They are general lists, not keyed to any one text.
 from __future__ import annotations
 
 import json
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -387,4 +388,38 @@ def resolve_document(mentions: list[EntityMention]) -> list[EntityMention]:
             )
         else:
             out.append(m)
+    return out
+
+
+# "Huseyn and Ziyaddin Safarov", "Гусейн и Зияддин Сафаровы", "Hüseyn və Ziyəddin Səfərov":
+# two given names sharing one surname. Models tag the lone first name as anything (ORG,
+# NORP, nothing); it is a person with the shared surname.
+_COORDINATION = re.compile(r"^\s*(?:and|и|və|,)\s*$")
+
+
+def expand_coordinated_names(text: str, mentions: list[EntityMention]) -> list[EntityMention]:
+    out = list(mentions)
+    by_start = sorted(range(len(out)), key=lambda k: out[k].start)
+    for a, b in itertools.pairwise(by_start):
+        first, full = out[a], out[b]
+        if (
+            full.type is not EntityType.PER
+            or " " in first.text.strip()
+            or len(full.canonical.split()) < 2
+        ):
+            continue
+        if not _COORDINATION.match(text[first.end : full.start]) or not first.text[:1].isupper():
+            continue
+        surname = full.canonical.split()[-1]
+        name = f"{first.text.strip()} {surname}"
+        out[a] = EntityMention(
+            first.start,
+            first.end,
+            first.text,
+            EntityType.PER,
+            name,
+            translit_key(name),
+            "coordination",
+            0.8,
+        )
     return out

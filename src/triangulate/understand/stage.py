@@ -16,7 +16,7 @@ from .. import stages
 from ..records import Block, BlockKind, Document, Precision
 from ..settings import Settings
 from .backend import backend_for
-from .entities import resolve_document
+from .entities import expand_coordinated_names, resolve_document
 from .events import extract_events, find_triggers
 from .timex import TimeNormaliser
 from .types import Analysis, DocumentAnalysis, EntityMention, Sentence
@@ -129,7 +129,7 @@ def analyse_documents(docs: Sequence[Document], settings: Settings) -> list[Docu
             per_block[(n, i)] = (sentences, lang)
             entities[n].extend(ents)
     for n, (doc, result) in enumerate(zip(docs, results, strict=True)):
-        result.entities = resolve_document(entities[n])
+        result.entities = resolve_document(expand_coordinated_names(doc.text, entities[n]))
         for i, b in blocks[n]:
             if (n, i) not in per_block or b.kind in ENTITY_ONLY_KINDS:
                 continue
