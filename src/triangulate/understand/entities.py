@@ -13,8 +13,8 @@ outlets the models miss. They are general lists, not keyed to any one text.
 
 from __future__ import annotations
 
-import json
 import itertools
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
