@@ -21,18 +21,13 @@ linking them to entities is the caller's job. ``None`` means the author's own vo
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
 from . import cuewords
 from .cuewords import Entry, lower
 from .types import Attribution, Voice
-
-LANGS = ("en", "ru", "az")
 
 _TOKEN = re.compile(r"\w+(?:[-‑'’.]\w+)*|[^\w\s]")
 _BOUNDARY = frozenset(",;:.!?()—–")
@@ -67,11 +62,7 @@ class _Cues:
 
 @cache
 def _cues(lang: str) -> _Cues:
-    if lang not in LANGS:
-        raise ValueError(f"unsupported language {lang!r}; expected one of {LANGS}")
-    raw: dict[str, Any] = json.loads(
-        resources.files("triangulate.data").joinpath("reporting_verbs.json").read_text("utf-8")
-    )[lang]
+    raw = cuewords.load("reporting_verbs.json", lang)
     return _Cues(
         forward=cuewords.entries(raw["forward"], _TOKEN),
         genitive_before=cuewords.entries(raw["genitive_before"], _TOKEN),

@@ -6,7 +6,10 @@ word a prefix ("arrest*"). Multi-word entries match consecutive tokens.
 
 from __future__ import annotations
 
+import json
 import re
+from importlib import resources
+from typing import Any
 
 Entry = tuple[tuple[str, bool], ...]
 
@@ -29,3 +32,17 @@ def entries(words: list[str], token: re.Pattern[str]) -> tuple[Entry, ...]:
         if parts:
             out.append(tuple((p, star and k == len(parts) - 1) for k, p in enumerate(parts)))
     return tuple(sorted(out, key=len, reverse=True))
+
+
+LANGS = ("en", "ru", "az")
+
+
+def load(file_name: str, lang: str) -> dict[str, Any]:
+    """One language's section of a cue-word data file; ValueError for a language the
+    matchers have no words for."""
+    if lang not in LANGS:
+        raise ValueError(f"unsupported language {lang!r}; expected one of {LANGS}")
+    data: dict[str, Any] = json.loads(
+        resources.files("triangulate.data").joinpath(file_name).read_text("utf-8")
+    )
+    return dict(data[lang])

@@ -160,6 +160,46 @@ class GazEntry:
     type: EntityType
     weak: bool = False  # only relabels a span a model found, never creates one
 
+    def mention(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        source: str,
+        confidence: float,
+        canonical: str | None = None,
+    ) -> EntityMention:
+        """A mention of this entry at a span; its key always comes from the entry's name,
+        so every script's spelling of it shares the key."""
+        return make_mention(
+            start,
+            end,
+            text,
+            self.type,
+            canonical or self.name,
+            source,
+            confidence,
+            key_name=self.name,
+        )
+
+
+def make_mention(
+    start: int,
+    end: int,
+    text: str,
+    type: EntityType,
+    canonical: str,
+    source: str,
+    confidence: float,
+    *,
+    key_name: str | None = None,
+) -> EntityMention:
+    """An entity mention with its script-independent key (from ``key_name`` or the
+    canonical name)."""
+    return EntityMention(
+        start, end, text, type, canonical, translit_key(key_name or canonical), source, confidence
+    )
+
 
 @dataclass(frozen=True, slots=True)
 class GazHit:
@@ -170,16 +210,7 @@ class GazHit:
 
     def mention(self, confidence: float) -> EntityMention:
         """The entity mention this hit stands for, named as the gazetteer names it."""
-        return EntityMention(
-            start=self.start,
-            end=self.end,
-            text=self.text,
-            type=self.entry.type,
-            canonical=self.entry.name,
-            key=translit_key(self.entry.name),
-            source="gazetteer",
-            confidence=confidence,
-        )
+        return self.entry.mention(self.start, self.end, self.text, "gazetteer", confidence)
 
 
 def _load(name: str) -> dict[str, object]:
@@ -412,14 +443,7 @@ def expand_coordinated_names(text: str, mentions: list[EntityMention]) -> list[E
             continue
         surname = full.canonical.split()[-1]
         name = f"{first.text.strip()} {surname}"
-        out[a] = EntityMention(
-            first.start,
-            first.end,
-            first.text,
-            EntityType.PER,
-            name,
-            translit_key(name),
-            "coordination",
-            0.8,
+        out[a] = make_mention(
+            first.start, first.end, first.text, EntityType.PER, name, "coordination", 0.8
         )
     return out

@@ -21,17 +21,13 @@ Scoping rule (simple and documented rather than parsed):
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
+from . import cuewords
 from .cuewords import Entry, entries, lower
 from .types import Modality
-
-LANGS = ("en", "ru", "az")
 
 _TOKEN = re.compile(r"\w+(?:[-‑'’.]\w+)*|n't|[^\w\s]")
 _BOUNDARY = frozenset(",;:()—–")
@@ -67,11 +63,7 @@ def _grouped(raw: dict[str, list[str]]) -> tuple[tuple[Entry, Modality], ...]:
 
 @cache
 def _cues(lang: str) -> _Cues:
-    if lang not in LANGS:
-        raise ValueError(f"unsupported language {lang!r}; expected one of {LANGS}")
-    raw: dict[str, Any] = json.loads(
-        resources.files("triangulate.data").joinpath("modality_cues.json").read_text("utf-8")
-    )[lang]
+    raw = cuewords.load("modality_cues.json", lang)
     suffix = raw["negative_suffix"]
     return _Cues(
         local=_grouped(raw["local"]),

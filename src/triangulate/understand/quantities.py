@@ -22,18 +22,13 @@ Value conventions (the word lists and bands live in ``data/quantity_words.json``
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
 from . import cuewords
 from .cuewords import Entry, lower
 from .types import Exactness, Quantity
-
-LANGS = ("en", "ru", "az")
 
 # Words, numbers with glued suffixes ("50-dən", "24-year-old", "E1.RU", "1,000") stay one
 # token so a digit inside a name never looks like a count; any other non-space is a token
@@ -143,11 +138,8 @@ class _Lang:
 
 @cache
 def _lang(lang: str) -> _Lang:
-    if lang not in LANGS:
-        raise ValueError(f"unsupported language {lang!r}; expected one of {LANGS}")
-    data = resources.files("triangulate.data")
-    raw: dict[str, Any] = json.loads(data.joinpath("quantity_words.json").read_text("utf-8"))[lang]
-    months: dict[str, Any] = json.loads(data.joinpath("months.json").read_text("utf-8"))[lang]
+    raw = cuewords.load("quantity_words.json", lang)
+    months = cuewords.load("months.json", lang)
     kinds: list[tuple[Entry, str]] = []
     for kind, words in raw["kinds"].items():
         kinds.extend((e, kind) for e in cuewords.entries(words, _TOKEN))

@@ -13,7 +13,7 @@ import re
 
 from ...settings import Settings
 from ..backend import LanguageBackend, register_backend
-from ..entities import gazetteer, overlaps, resolve_document, translit_key
+from ..entities import gazetteer, make_mention, overlaps, resolve_document
 from ..types import Analysis, EntityMention, EntityType, Sentence, Token
 
 _UPPER = "A-ZƏÖÜİĞÇŞIQX"
@@ -283,16 +283,10 @@ class AzerbaijaniBackend(LanguageBackend):
             words = [toks[k].text for k in range(a, b)]
             words[-1] = strip_suffixes(words[-1])
             canonical = " ".join(words)
+            start, end = toks[a].start, toks[b - 1].end
             found.append(
-                EntityMention(
-                    start=toks[a].start,
-                    end=toks[b - 1].end,
-                    text=text[toks[a].start : toks[b - 1].end],
-                    type=EntityType.PER,
-                    canonical=canonical,
-                    key=translit_key(canonical),
-                    source="az-rules",
-                    confidence=conf,
+                make_mention(
+                    start, end, text[start:end], EntityType.PER, canonical, "az-rules", conf
                 )
             )
             i = b

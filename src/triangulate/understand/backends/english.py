@@ -10,7 +10,7 @@ from typing import Any
 from ...models import load_english
 from ...settings import Settings
 from ..backend import LanguageBackend, register_backend
-from ..entities import gazetteer, merge_gazetteer, resolve_document, translit_key
+from ..entities import gazetteer, make_mention, merge_gazetteer, resolve_document
 from ..types import Analysis, EntityMention, EntityType, Sentence, Token
 
 # OntoNotes labels -> ours. Numbers, dates, money and the like are not entities here
@@ -172,34 +172,12 @@ def correct_entities(
             surface = text[s:e]
         entry = gaz.entry_for(surface, "en")
         if entry is not None:
-            out.append(
-                EntityMention(
-                    start=s,
-                    end=e,
-                    text=surface,
-                    type=entry.type,
-                    canonical=entry.name,
-                    key=translit_key(entry.name),
-                    source="spacy+gazetteer",
-                    confidence=0.95,
-                )
-            )
+            out.append(entry.mention(s, e, surface, "spacy+gazetteer", 0.95))
             continue
         if _is_junk(surface, len(ent), sent_spans, s, e):
             continue
         canonical = " ".join(surface.split())
-        out.append(
-            EntityMention(
-                start=s,
-                end=e,
-                text=surface,
-                type=label,
-                canonical=canonical,
-                key=translit_key(canonical),
-                source="spacy",
-                confidence=0.8,
-            )
-        )
+        out.append(make_mention(s, e, surface, label, canonical, "spacy", 0.8))
     out = merge_gazetteer(out, gaz.find(text, "en"))
     return resolve_document(out)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...settings import Settings
 from ..backend import LanguageBackend, register_backend
-from ..entities import GazHit, gazetteer, overlaps, resolve_document, translit_key
+from ..entities import GazHit, gazetteer, make_mention, overlaps, resolve_document
 from ..types import Analysis, EntityMention, EntityType, Sentence, Token
 
 _TYPES = {"PER": EntityType.PER, "LOC": EntityType.LOC, "ORG": EntityType.ORG}
@@ -104,29 +104,18 @@ def correct_entities(text: str, spans: list[tuple[int, int, str, str]]) -> list[
         entry = gaz.entry_for(surface, "ru") or gaz.entry_for(normal, "ru")
         if entry is not None:
             out.append(
-                EntityMention(
-                    start=s,
-                    end=e,
-                    text=surface,
-                    type=entry.type,
-                    canonical=normal if entry.type is EntityType.LOC else entry.name,
-                    key=translit_key(entry.name),
-                    source="natasha+gazetteer",
-                    confidence=0.95,
+                entry.mention(
+                    s,
+                    e,
+                    surface,
+                    "natasha+gazetteer",
+                    0.95,
+                    canonical=normal if entry.type is EntityType.LOC else None,
                 )
             )
             continue
         out.append(
-            EntityMention(
-                start=s,
-                end=e,
-                text=surface,
-                type=_TYPES.get(label, EntityType.MISC),
-                canonical=normal,
-                key=translit_key(normal),
-                source="natasha",
-                confidence=0.85,
-            )
+            make_mention(s, e, surface, _TYPES.get(label, EntityType.MISC), normal, "natasha", 0.85)
         )
     for h in hits:
         if h.entry.weak or any(overlaps(h.start, h.end, m.start, m.end) for m in out):
