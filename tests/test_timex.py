@@ -219,3 +219,55 @@ def test_quarter_references(text: str, value: str) -> None:
 
 def test_the_period_alone_is_not_a_quarter() -> None:
     assert values("During the period, sales rose.", pub="1989-10-26") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "pub", "type_", "value"),
+    [
+        # Whole numbers with a fraction: two units, as TimeBank writes them.
+        ("She spent about 5 1/2 hours in Nairobi.", "1998-08-17", "DURATION", "PT5H30M"),
+        ("They lived in camps for 2 1/2 years.", "1998-02-27", "DURATION", "P2Y6M"),
+        ("Half an hour passed.", "1998-02-27", "DURATION", "PT30M"),
+        # A month-day far ahead of the publication date in a past-tense sentence: last year's.
+        ("The doctor was shot on Oct. 23 at home.", "1999-05-06", "DATE", "1998-10-23"),
+        (
+            "Investigators have been searching since the Oct. 23 slaying.",
+            "1999-05-06",
+            "DATE",
+            "1998-10-23",
+        ),
+        # ...but a future-tense one, or one just ahead, stays ahead.
+        ("The offer will expire Nov. 9.", "1989-11-02", "DATE", "1989-11-09"),
+        # A weekday followed by the date and a colon is one expression.
+        (
+            "The Times said in an editorial on Monday, Oct. 26: no.",
+            "1998-10-25",
+            "DATE",
+            "1998-10-26",
+        ),
+        # "current" is the present; vague recent/coming stretches are durations.
+        ("The current weakness hurt shares.", "1989-10-30", "DATE", "PRESENT_REF"),
+        ("Prices rose in recent months.", "1989-10-30", "DURATION", "PXM"),
+        ("Rates may fall in coming weeks.", "1989-10-30", "DURATION", "PXW"),
+        ("It will grow in the coming years.", "1989-10-30", "DURATION", "PXY"),
+        ("Sales will slow in coming months.", "1989-10-30", "DATE", "FUTURE_REF"),
+        # "for the year": the publication year; "the year ended ...": a twelve-month stretch.
+        ("Sales for the full year rose.", "1989-10-30", "DATE", "1989"),
+        ("It earned $5 million for the year ended March 31.", "1989-11-01", "DURATION", "P1Y"),
+    ],
+)
+def test_tempeval_aquaint_rules(text: str, pub: str, type_: str, value: str) -> None:
+    found = TimeNormaliser(pub).find(text, "en")
+    first = found[0]
+    assert (first.type.value, first.value) == (type_, value), found
+
+
+def test_the_year_before_is_not_the_publication_year() -> None:
+    assert values("Revenue was $450 million the year before.", pub="1998-09-07") == []
+    assert values("Unemployment will halve by the year two thousand.", pub="1998-02-05") == []
+
+
+def test_capitalised_ed_word_is_not_a_past_cue() -> None:
+    # "United" must not make "would be traveling ... Thursday" a past reference.
+    text = "He said the father would be traveling to the United States Thursday with his wife."
+    assert values(text, pub="2000-04-05") == ["2000-04-06"]

@@ -215,6 +215,10 @@ def _number(text: str | None) -> float | None:
         return int(word)
     if re.fullmatch(r"\d+[.,]\d+", word):
         return float(word.replace(",", "."))
+    mixed = re.fullmatch(r"(\d+)\s+([1-9])/([1-9]\d?)", word)
+    if mixed:  # "5 1/2"
+        whole, num, den = (int(g) for g in mixed.groups())
+        return whole + num / den if num < den else None
     numbers = _merged("numbers")
     if word in numbers:
         return float(numbers[word])
@@ -237,18 +241,32 @@ def _duration(amount: float | None, unit: str) -> str:
         amount, unit = amount * 100, "Y"
     elif unit == "WE":
         amount, unit = amount * 2, "D"
-    if amount != int(amount):
-        # Fractions go one unit down: 1.5 years -> P18M, half an hour -> PT30M.
-        down = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("MIN", 60)}
-        if unit in down:
-            unit, factor = down[unit]
-            amount *= factor
+    down = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("MIN", 60)}
+    if amount != int(amount) and amount > 1 and unit in down:
+        # A whole number and a fraction, as TimeBank writes them: "2 1/2 years" -> P2Y6M,
+        # "5 1/2 hours" -> PT5H30M.
+        small, factor = down[unit]
+        rest = round((amount - int(amount)) * factor)
+        if rest:
+            return _mixed_duration(int(amount), unit, rest, small)
+    if amount != int(amount) and unit in down:
+        # Fractions below one go one unit down: half an hour -> PT30M, half a year -> P6M.
+        unit, factor = down[unit]
+        amount *= factor
     n = round(amount)
     if unit == "MIN":
         return f"PT{n}M"
     if unit == "H":
         return f"PT{n}H"
     return f"P{n}{unit}"
+
+
+def _mixed_duration(whole: int, unit: str, rest: int, small: str) -> str:
+    """P2Y6M, P1DT12H, PT5H30M: two units, date parts before the "T", time parts after."""
+    parts = {unit: whole, small: rest}
+    date = "".join(f"{parts[u]}{u}" for u in ("Y", "M", "W", "D") if parts.get(u))
+    time = "".join(f"{parts[u]}{c}" for u, c in (("H", "H"), ("MIN", "M")) if parts.get(u))
+    return "P" + date + (f"T{time}" if time else "")
 
 
 # --------------------------------------------------------------------------- handlers
@@ -311,6 +329,12 @@ def _h_date(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
         if near is None:
             return None
         day = near
+        if (day - self.pub).days > 60 and _past_tense(m, lang):
+            # "was shot on Oct. 23" written in May: the most recent Oct. 23, not the next.
+            try:
+                day = day.replace(year=day.year - 1)
+            except ValueError:
+                return None
         return _Val(
             TimexType.DATE,
             day.isoformat(),
@@ -611,9 +635,10 @@ _EN_FUTURE_CUE = (
     r"due\s+to|as\s+(?:soon|early)\s+as|until|till|postponed|next|upcoming"
 )
 _EN_PAST_CUE = (
-    r"\w+ed|said|was|were|had|did|met|told|took|made|came|went|left|began|held|gave|saw|"
+    # "-ed" verbs are lower case: "United", "Red" are names, not a past tense.
+    r"(?-i:[a-z]+ed)|said|was|were|had|did|met|told|took|made|came|went|left|began|held|gave|saw|"
     r"read|won|lost|shot|spent|sent|rose|fell|struck|fought|ran|brought|bought|sold|found|"
-    r"heard|flew|led|paid|got|ago|last"
+    r"heard|flew|led|paid|got|ago|last|been|since"
 )
 _EN_CUE = re.compile(rf"(?i)\b(?:(?P<fut>{_EN_FUTURE_CUE})|(?P<past>{_EN_PAST_CUE}))\b")
 _SENTENCE_END = re.compile(r"[.!?;]\s+(?=[A-Z\"'`])|\n")
@@ -621,10 +646,21 @@ _SENTENCE_END = re.compile(r"[.!?;]\s+(?=[A-Z\"'`])|\n")
 
 def _future_tense(m: re.Match[str], lang: str) -> bool:
     """Whether the clause around ``m`` speaks of the future."""
-    text = m.string
     if lang != "en":
+        text = m.string
         window = text[max(0, m.start() - 80) : m.end() + 40]
         return bool(_FUTURE.search(window))
+    return _en_tense(m) == "future"
+
+
+def _past_tense(m: re.Match[str], lang: str) -> bool:
+    """Whether the nearest English tense cue around ``m`` is a past one."""
+    return lang == "en" and _en_tense(m) == "past"
+
+
+def _en_tense(m: re.Match[str]) -> str | None:
+    """ "future", "past" or None: the nearest tense cue in the sentence around ``m``."""
+    text = m.string
     left = text[max(0, m.start() - 70) : m.start()]
     right = text[m.end() : m.end() + 35]
     cut = list(_SENTENCE_END.finditer(left))
@@ -642,7 +678,9 @@ def _future_tense(m: re.Match[str], lang: str) -> bool:
         distance = cue.start() + 10  # a cue before the weekday weighs more
         if best is None or distance < best[0]:
             best = (distance, cue.group("fut") is not None)
-    return best is not None and best[1]
+    if best is None:
+        return None
+    return "future" if best[1] else "past"
 
 
 def _h_weekday(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
@@ -717,6 +755,24 @@ def _h_weekend(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None
         TimexType.DATE,
         _render(day, "WE"),
         TimePrecision.WEEK,
+        Anchor.PUBLICATION,
+        interval=(start.isoformat(), end.isoformat()),
+        confidence=0.7,
+    )
+
+
+def _h_the_year(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    """ "for the year" in news is the publication year; "the year ended March 31" a
+    twelve-month stretch (TimeBank annotates it as a duration)."""
+    if _g(m, "ended") is not None:
+        return _Val(TimexType.DURATION, "P1Y", TimePrecision.YEAR, Anchor.NONE)
+    if self.pub is None:
+        return _Val(TimexType.DATE, "XXXX", TimePrecision.YEAR, Anchor.NONE)
+    start, end = _span(self.pub, "Y")
+    return _Val(
+        TimexType.DATE,
+        f"{self.pub.year:04d}",
+        TimePrecision.YEAR,
         Anchor.PUBLICATION,
         interval=(start.isoformat(), end.isoformat()),
         confidence=0.7,
@@ -853,8 +909,9 @@ def _phrase_handler(category: str, value: Any) -> _Handler:
         if category == "sets":
             return _Val(TimexType.SET, str(value), TimePrecision.UNKNOWN, Anchor.NONE)
         if category == "refs":
+            # "recent months" is a vague stretch (PXM); "recently" a point (PAST_REF).
             return _Val(
-                TimexType.DATE,
+                TimexType.DURATION if re.match(r"P[\dX]", str(value)) else TimexType.DATE,
                 str(value),
                 TimePrecision.UNKNOWN,
                 Anchor.PUBLICATION if self.pub else Anchor.NONE,
@@ -909,7 +966,7 @@ def _tokens(lang: str) -> dict[str, str]:
     tokens = {
         "<D>": r"(?P<d>[12]\d|3[01]|0?[1-9])",
         "<Y>": r"(?P<y>(?:1[5-9]|20)\d{2})",
-        "<NUM>": rf"(?P<num>\d+(?:[.,]\d+)?|(?:{tens})[\s-](?:{units})|(?:{num_words}))",
+        "<NUM>": rf"(?P<num>\d+\s+[1-9]/[1-9]\d?(?![\d/])|\d+(?:[.,]\d+)?|(?:{tens})[\s-](?:{units})|(?:{num_words}))",
         "<UNIT>": f"(?P<unit>{_alt(spec['units'])})",
         "<PART>": f"(?P<part>{_alt(spec['parts'])})",
         "<SHIFT>": f"(?P<shift>{_alt(spec['shifts'])})",
@@ -976,7 +1033,7 @@ _EN: list[tuple[str, str, _Handler]] = [
         _h_date,
     ),
     ("mdy", r"<B>(?:<WD>,?\s+)?<MON>\s+<D>(?:st|nd|rd|th)?,?\s+<Y><E>", _h_date),
-    ("md", r"<B>(?:<WD>,?\s+)?<MON>\s+<D>(?:st|nd|rd|th)?(?![\w:]|,\d|\.\d)", _h_date),
+    ("md", r"<B>(?:<WD>,?\s+)?<MON>\s+<D>(?:st|nd|rd|th)?(?!\w|:\d|,\d|\.\d)", _h_date),
     ("dm", r"<B>(?:<WD>,?\s+)?(?:the\s+)?<D>(?:st|nd|rd|th)?\s+(?:of\s+)?<MON><E>", _h_date),
     ("my", r"<B>(?:<PART>[\s-]+(?:of\s+)?)?<MON>,?\s+(?:of\s+)?<Y><E>", _h_month),
     ("mon", r"<B>(?:<PART>[\s-]+(?:of\s+)?|<SHIFT>\s+)?<MON><E>", _h_month),
@@ -1036,6 +1093,13 @@ _EN: list[tuple[str, str, _Handler]] = [
         _h_period,
     ),
     ("weekend", r"<B>the\s+weekend<E>", _h_weekend),
+    (
+        "the_year",
+        r"<B>(?:for|of|in|during|throughout)\s+(?P<x>the\s+(?:full\s+|fiscal\s+)?year)"
+        r"(?P<ended>\s+(?:ended|ending))?(?!\w|\s+(?:before|after|earlier|later|ago|two|"
+        r"nineteen|\d))",
+        _h_the_year,
+    ),
     ("ago", r"<B>(?:<MOD>\s+)?<NUM>[\s-]+<UNIT>\s+<AGO><E>", _h_ago),
     ("compound", r"<B>(?:<MOD>\s+)?(?:a\s+|the\s+)?<COMP><E>", _h_compound),
     (
