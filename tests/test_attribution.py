@@ -151,3 +151,12 @@ def test_bare_quote_without_cue() -> None:
 
 def test_scare_quotes_are_not_a_quote() -> None:
     assert find_attribution("Police called the rally “illegal”.", "en") is None
+
+
+def test_speaker_separated_from_its_verb_by_a_parenthetical() -> None:
+    found = find_attribution("Источник, близкий к следствию, утверждает, что двое погибли.", "ru")
+    assert found is not None and found.speaker == "Источник" and found.verb == "утверждает"
+    found = find_attribution(
+        "A source, who asked not to be named, said that two men were detained.", "en"
+    )
+    assert found is not None and found.speaker == "A source"

@@ -172,3 +172,14 @@ def test_short_forms_and_cross_script_keys(analysed) -> None:  # type: ignore[no
     safarov_az = {e.key for e in analysed["003"].entities if "Səfərov" in e.text}
     assert safarov_en and safarov_az
     assert all(k.endswith("safarov") for k in safarov_en | safarov_az)
+
+
+def test_pronoun_agent_of_a_reported_claim_is_the_speaker(analysed) -> None:  # type: ignore[no-untyped-def]
+    a, text = analysed["000"], analysed["000-text"]
+    uncovered = [m for m in _of(a, "accusation") if "criminal group" in _in_sentence(a, text, m)]
+    # "... claimed it had uncovered ...": "it" is the Investigative Committee.
+    assert (
+        uncovered
+        and uncovered[0].agents
+        and uncovered[0].agents[0].text == "Investigative Committee"
+    )

@@ -135,6 +135,17 @@ def _phrase_after(
     return _trim(toks, _Span(start, k), cues, keep_tail=False)
 
 
+def _opening_phrase(toks: list[_Tok], verb: int, cues: _Cues) -> _Span | None:
+    """The words before the first comma of the sentence, when the verb at ``verb`` is
+    reached only through a comma-bounded parenthetical."""
+    first = next((k for k in range(verb) if toks[k].text == ","), None)
+    if first is None or first == 0:
+        return None
+    if any(_match_at(cues.verbs, toks, k) for k in range(first)):
+        return None  # the opening clause has its own verb: it is not a bare speaker
+    return _trim(toks, _Span(0, first), cues, keep_tail=True)
+
+
 def _trim(toks: list[_Tok], span: _Span, cues: _Cues, keep_tail: bool) -> _Span | None:
     i, j = span.i, span.j
     while i < j and toks[i].low in cues.strip:
@@ -254,6 +265,11 @@ def find_attribution(text: str, lang: str) -> Attribution | None:
                 cut = citing[0] - 1 if cues.citing_before else citing[0]
                 before = _trim(toks, _Span(before.i, cut), cues, keep_tail=True)
             span = before if before is not None else _phrase_after(toks, j, cues)
+            if span is None and i > 1 and toks[i - 1].text == ",":
+                # "A source close to the inquiry, ..., claims that": no speaker right
+                # before or after the verb; the speaker opens the sentence and a
+                # parenthetical separates it from its verb.
+                before = span = _opening_phrase(toks, i, cues)
             suffixes = ()
             if _match_at(cues.told, toks, i) and before is not None:
                 recipient = _phrase_after(toks, j, cues)

@@ -410,6 +410,43 @@ def _attribution_for(
     return Attribution(speaker or None, chain, found.verb, voice, start, end)
 
 
+@cache
+def _pronouns() -> dict[str, frozenset[str]]:
+    raw = json.loads(
+        resources.files("triangulate.data").joinpath("pronouns.json").read_text("utf-8")
+    )
+    return {lang: frozenset(words) for lang, words in raw.items() if not lang.startswith("_")}
+
+
+def _speaker_for_pronouns(
+    agents: list[Argument],
+    said: Attribution,
+    lang: str,
+    entities: Sequence[EntityMention],
+    t_start: int,
+) -> list[Argument]:
+    """ "X claimed it had uncovered ...": a pronoun agent after a speaker's reporting
+    frame is the speaker (the entity its phrase names, when there is one)."""
+    if not said.speaker or said.start is None or said.start > t_start:
+        return agents
+    out = []
+    for a in agents:
+        if a.text.lower() not in _pronouns().get(lang, frozenset()):
+            out.append(a)
+            continue
+        named = [e for e in entities if said.start <= e.start and e.end <= (said.end or e.end)]
+        named = [
+            e
+            for e in named
+            if e.type in (EntityType.ORG, EntityType.PER, EntityType.MEDIA, EntityType.LOC)
+        ]
+        if named:
+            out.append(_to_arg(named[-1]))
+        else:
+            out.append(Argument(said.speaker, said.start, said.end or said.start))
+    return out
+
+
 def extract_events(
     text: str,
     sentence: Sentence,
@@ -450,6 +487,7 @@ def extract_events(
             s_text, lang, t_start - sentence.start, t_end - sentence.start
         )
         said = _attribution_for(attribution, s_text, sentence.start, t_start, t_end, quoted_block)
+        agents = _speaker_for_pronouns(agents, said, lang, in_sentence, t_start)
         if (
             modality is Modality.REPORTED
             and said.speaker
