@@ -84,3 +84,19 @@ def test_english_wire_story(corpus) -> None:  # type: ignore[no-untyped-def]
     assert any(p.text == "Sputnik Azerbaijan" for m in raids for p in m.patients)
     assert (2, 2, "exact") in _figures(a, "arrest", "detained")
     assert "2025-06-30" in _dated(a, "raid")  # "on Monday", against the publication date
+
+
+def test_a_very_long_block_is_read_in_pieces(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from triangulate.records import Block, BlockKind, Document
+    from triangulate.understand import stage
+
+    # A small piece size stands in for spaCy's limit so the test stays quick.
+    monkeypatch.setattr(stage, "MAX_PIECE_CHARS", 1000)
+    sentence = "Police detained 12 protesters in Baku on Monday. "
+    text = sentence * (3 * 1000 // len(sentence) + 3)
+    doc = Document("dlong", text, "h", [Block(BlockKind.BODY, 0, len(text), lang="en")], "long.txt")
+    assert len(stage._pieces(text, doc.blocks[0])) >= 3
+    result = stage.analyse_document(doc, Settings())
+    arrests = [m for m in result.mentions if m.type == "arrest"]
+    assert len(arrests) == text.count("detained")  # every sentence, across the cuts
+    assert all(text[m.trigger_start : m.trigger_end] == "detained" for m in arrests)

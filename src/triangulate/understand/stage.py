@@ -72,6 +72,26 @@ def _shift(analysis: Analysis, offset: int) -> tuple[list[Sentence], list[Entity
     return sentences, entities
 
 
+# Longest piece of a block handed to a backend at once, in characters: well under
+# spaCy's default max_length (1,000,000), and cut at a sentence end when there is one.
+MAX_PIECE_CHARS = 100_000
+
+
+def _pieces(text: str, block: Block) -> list[Block]:
+    if block.end - block.start <= MAX_PIECE_CHARS:
+        return [block]
+    out = []
+    start = block.start
+    while start < block.end:
+        end = min(block.end, start + MAX_PIECE_CHARS)
+        if end < block.end:
+            cut = max(text.rfind(". ", start, end), text.rfind("\n", start, end))
+            end = cut + 1 if cut > start + MAX_PIECE_CHARS // 2 else end
+        out.append(replace(block, start=start, end=end))
+        start = end
+    return out
+
+
 def _reporting_blocks(doc: Document) -> list[tuple[int, Block]]:
     blocks: list[tuple[int, Block]] = []
     seen: set[str] = set()
@@ -105,12 +125,13 @@ def analyse_documents(docs: Sequence[Document], settings: Settings) -> list[Docu
             if b.lang in ("en", "ru", "az") and b.kind not in ENTITY_ONLY_KINDS:
                 result.timexes.extend(normaliser.find(doc.text[b.start : b.end], b.lang, b.start))
 
-    by_lang: dict[str, list[tuple[int, int, Block]]] = defaultdict(
-        list
-    )  # lang -> (doc, block index, block)
+    # lang -> (doc, block index, piece of the block): very long blocks are read in pieces
+    # (spaCy refuses texts over its max_length, and memory grows with the text).
+    by_lang: dict[str, list[tuple[int, int, Block]]] = defaultdict(list)
     for n, doc_blocks in enumerate(blocks):
         for i, b in doc_blocks:
-            by_lang[b.lang].append((n, i, b))
+            for piece in _pieces(docs[n].text, b):
+                by_lang[b.lang].append((n, i, piece))
     per_block: dict[tuple[int, int], tuple[list[Sentence], str]] = {}
     entities: list[list[EntityMention]] = [[] for _ in docs]
     for lang, members in by_lang.items():
@@ -126,7 +147,8 @@ def analyse_documents(docs: Sequence[Document], settings: Settings) -> list[Docu
             members, backend.analyse_selected(texts, wants_parse), strict=True
         ):
             sentences, ents = _shift(analysis, b.start)
-            per_block[(n, i)] = (sentences, lang)
+            previous, _ = per_block.get((n, i), ([], lang))
+            per_block[(n, i)] = (previous + sentences, lang)
             entities[n].extend(ents)
     for n, (doc, result) in enumerate(zip(docs, results, strict=True)):
         result.entities = resolve_document(expand_coordinated_names(doc.text, entities[n]))
