@@ -183,3 +183,22 @@ def test_pronoun_agent_of_a_reported_claim_is_the_speaker(analysed) -> None:  # 
         and uncovered[0].agents
         and uncovered[0].agents[0].text == "Investigative Committee"
     )
+
+
+def test_without_a_publication_date_the_year_stays_unknown(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings()
+    with SQLiteStore(tmp_path / "undated.db") as store:
+        ingest([str(seed("000"))], store, settings)
+        analyse(store, settings)
+        doc_id = store.list_documents()[0].id
+        assert store.get_document(doc_id).published.value is None
+        analysis = store.get_analysis(doc_id)
+        assert analysis is not None
+    arrests = [m for m in analysis.mentions if m.type == "arrest" and m.time is not None]
+    values = {m.time.value for m in arrests if m.time is not None}
+    assert "XXXX-06-27" in values  # "On June 27": no year is invented
+    assert all(
+        m.time.anchor.value == "none"
+        for m in arrests
+        if m.time is not None and m.time.value.startswith("XXXX")
+    )
