@@ -637,6 +637,10 @@ ACCURACY_BENCHES: dict[str, tuple[str, str, str, str]] = {
                   "English NER entity-level P/R/F1, bare spaCy beside our backend with corrections."),
     "factrueval2016": ("factrueval", "factrueval2016", "dev",
                        "Russian NER exact-span P/R/F1 per type, bare natasha beside our backend."),
+    "fnc1": ("fnc1", "fnc1", "dev",
+             "Stance (agree/disagree/discuss/unrelated) of the shipped model: official FNC-1 weighted score "
+             "and macro-F1, beside an all-unrelated reference. Splits: dev, train, all, or test (DATA holds "
+             "the competition_test_* files)."),
     "speed": ("understand_speed", "conll2003", "dev",
               "Words/s of the understanding stage against bare spaCy nlp.pipe on the same English text, "
               "and peak RSS with en/ru/az loaded."),
@@ -668,6 +672,40 @@ def _accuracy_bench(name: str, module: str, folder: str, split: str, what: str) 
 
 for _name, (_module, _folder, _split, _what) in ACCURACY_BENCHES.items():
     _accuracy_bench(_name, _module, _folder, _split, _what)
+
+
+@main.group()
+def train() -> None:
+    """Reproducible training of the models Triangulate ships."""
+
+
+@train.command("stance")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False),
+    default="../shared/bench/fnc1",
+    show_default=True,
+    help="FNC-1 folder (train_bodies.csv, train_stances.*.csv).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default="src/triangulate/data/stance_model.npz",
+    show_default=True,
+    help="Where the model goes (a .npz beside its .json metadata).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
+def train_stance(data: str, out: str, as_json: bool) -> None:
+    """Train the stance model on the FNC-1 train split (fixed seed: the same data gives
+    the same model) and report its score on the dev hold-out."""
+    from pathlib import Path
+
+    from .stance.train import train as run_train
+
+    result = run_train(Path(data), out=Path(out))
+    _echo_json(result)
+    if not as_json:
+        click.echo(f"model written to {out}")
 
 
 def run(argv: Iterable[str] | None = None) -> int:
