@@ -261,7 +261,7 @@ class _Rules:
         return match.group("author").strip() if match else None
 
 
-def _split_title(text: str, unit: Unit, state: _State, rules: _Rules) -> None:
+def _split_title(unit: Unit, state: _State, rules: _Rules) -> None:
     """A title line may carry a dek or the site's name after " | " or " - "."""
     for sep in (" | ", " — ", " – ", " - "):
         cut = unit.text.rfind(sep)
@@ -426,7 +426,7 @@ def segment_plain_text(
         if zone == "header":
             has_title = any(d.kind is BlockKind.TITLE for d in state.drafts)
             if not has_title and _is_headline(t):
-                _split_title(text, unit, state, rules)
+                _split_title(unit, state, rules)
                 continue
             if has_title and len(t) <= DEK_MAX_CHARS and _is_header_line(units, index, t, rules):
                 title = state.title or ""
@@ -442,7 +442,7 @@ def segment_plain_text(
         # Body zone.
         if rules.credit(t):
             state.add(_Draft(BlockKind.CREDIT, unit.start, unit.end, "photo credit"))
-            _caption_above(state, text, rules)
+            _caption_above(state, text)
             continue
         rel = rules.related(t)
         if rel:
@@ -464,7 +464,7 @@ def segment_plain_text(
                     _Draft(BlockKind.HEADING, unit.start, unit.end, "short line in body", 0.7)
                 )
             continue
-        _add_body(state, text, unit, rules)
+        _add_body(state, unit, rules)
 
     blocks = tuple(_finish(state.drafts))
     source = _source_from(state)
@@ -490,7 +490,7 @@ def _is_header_line(units: list[Unit], index: int, text: str, rules: _Rules) -> 
     return False
 
 
-def _caption_above(state: _State, text: str, rules: _Rules) -> None:
+def _caption_above(state: _State, text: str) -> None:
     """A credit line certifies the short line above it as a caption."""
     credit = state.drafts[-1]
     for draft in reversed(state.drafts[:-1]):
@@ -507,7 +507,7 @@ def _caption_above(state: _State, text: str, rules: _Rules) -> None:
         return
 
 
-def _add_body(state: _State, text: str, unit: Unit, rules: _Rules) -> None:
+def _add_body(state: _State, unit: Unit, rules: _Rules) -> None:
     """A body paragraph; a related-link headline glued to its end becomes its own block."""
     for match in _GLUE.finditer(unit.text):
         cut = match.end()

@@ -310,8 +310,9 @@ def _parse_arguments(
 def _order_arguments(
     tokens: Sequence[Token], trigger: TriggerHit, entities: Sequence[EntityMention]
 ) -> tuple[list[Argument], list[Argument]]:
-    """Without a parse: the nearest actor before the trigger is the agent, the nearest
-    person or group after it (or before it in verb-final Azerbaijani) the patient."""
+    """Without a parse: the first actor of the sentence before the trigger is the agent
+    (the subject comes first in both English and verb-final Azerbaijani order), the first
+    person or group after it (else a later one before it) the patient."""
     t_start = tokens[trigger.start].start
     before = [
         e
