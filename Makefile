@@ -43,6 +43,8 @@ bench: $(STAMP)
 	$(VENV)/bin/triangulate bench petrarch2
 	$(VENV)/bin/triangulate bench conll2003
 	$(VENV)/bin/triangulate bench factrueval2016
+	$(VENV)/bin/triangulate bench fnc1
+	$(VENV)/bin/triangulate bench ecbplus_story_clustering
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm bench-out

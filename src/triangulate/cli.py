@@ -641,6 +641,11 @@ ACCURACY_BENCHES: dict[str, tuple[str, str, str, str]] = {
              "Stance (agree/disagree/discuss/unrelated) of the shipped model: official FNC-1 weighted score "
              "and macro-F1, beside an all-unrelated reference. Splits: dev, train, all, or test (DATA holds "
              "the competition_test_* files)."),
+    "ecbplus_story_clustering": (
+        "ecbplus_stories", "ecbplus_story_clustering", "dev",
+        "Online story clustering on ECB+ documents: ARI, V-measure, B3 against gold sub-topics, beside an "
+        "all-pairs TF-IDF average-link reference measured in the same run.",
+    ),
     "speed": ("understand_speed", "conll2003", "dev",
               "Words/s of the understanding stage against bare spaCy nlp.pipe on the same English text, "
               "and peak RSS with en/ru/az loaded."),
