@@ -202,3 +202,9 @@ def test_without_a_publication_date_the_year_stays_unknown(tmp_path) -> None:  #
         for m in arrests
         if m.time is not None and m.time.value.startswith("XXXX")
     )
+
+
+def test_title_case_headlines_yield_no_fragment_entities(analysed) -> None:  # type: ignore[no-untyped-def]
+    names = {e.canonical for e in analysed["000"].entities}
+    assert not any("Worst Breakdown" in n for n in names)
+    assert {"Moscow", "Baku"} <= names  # the real names in the headline are kept

@@ -19,7 +19,7 @@ from .backend import backend_for
 from .entities import expand_coordinated_names, resolve_document
 from .events import extract_events, find_triggers
 from .timex import TimeNormaliser
-from .types import Analysis, DocumentAnalysis, EntityMention, Sentence
+from .types import Analysis, DocumentAnalysis, EntityMention, EntityType, Sentence
 
 UNDERSTAND = stages.register(
     stages.Stage(
@@ -92,6 +92,26 @@ def _pieces(text: str, block: Block) -> list[Block]:
     return out
 
 
+# In a Title Case Headline every word is capitalised, and models read runs of capitals
+# as names ("Baku Face Worst Breakdown" as an organisation). Such runs of three or more
+# words that no gazetteer knows are dropped from headline-styled blocks.
+TITLE_CASE_SHARE = 0.7
+_FRAGMENT_MIN_WORDS = 3
+
+
+def _title_cased(text: str) -> bool:
+    words = [w for w in text.split() if len(w) >= 4 and w[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
+def _headline_fragment(e: EntityMention) -> bool:
+    return (
+        e.type in (EntityType.ORG, EntityType.MISC, EntityType.PER)
+        and "gazetteer" not in e.source
+        and len(e.text.split()) >= _FRAGMENT_MIN_WORDS
+    )
+
+
 def _reporting_blocks(doc: Document) -> list[tuple[int, Block]]:
     blocks: list[tuple[int, Block]] = []
     seen: set[str] = set()
@@ -149,6 +169,8 @@ def analyse_documents(docs: Sequence[Document], settings: Settings) -> list[Docu
             sentences, ents = _shift(analysis, b.start)
             previous, _ = per_block.get((n, i), ([], lang))
             per_block[(n, i)] = (previous + sentences, lang)
+            if _title_cased(docs[n].text[b.start : b.end]):
+                ents = [e for e in ents if not _headline_fragment(e)]
             entities[n].extend(ents)
     for n, (doc, result) in enumerate(zip(docs, results, strict=True)):
         result.entities = resolve_document(expand_coordinated_names(doc.text, entities[n]))
