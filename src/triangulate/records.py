@@ -80,6 +80,8 @@ def _plain(value: Any) -> Any:
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(v) for v in value), key=repr)  # sorted: stable JSON
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
@@ -227,6 +229,9 @@ def from_dict(cls: type[Any], data: Any) -> Any:
         if origin is list:
             (arg,) = typing.get_args(tp)
             return [build(arg, v) for v in value]
+        if origin in (frozenset, set):
+            (arg,) = typing.get_args(tp)
+            return origin(build(arg, v) for v in value)
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             return tp(value)
         if isinstance(tp, type) and dataclasses.is_dataclass(tp):

@@ -293,15 +293,29 @@ def _parse_arguments(
                 patients.extend(_arguments(tokens, objs[0], entities))
         elif tok.dep in ("poss", "nmod:poss") and not agents:  # "Russia's raids"
             agents.extend(_arguments(tokens, j, entities))
-    head = tokens[trigger].head
-    if not agents and head is not None and head != trigger and tokens[trigger].dep in _LIGHT_DEPS:
+    node = trigger
+    # "carried out a wave of raids": climb from the trigger through "of" to the noun the
+    # light verb takes, so the verb's subject is found as for "carried out raids".
+    while (
+        tokens[node].dep == "pobj"
+        and (of := tokens[node].head) is not None
+        and tokens[of].text.lower() == "of"
+        and (noun := tokens[of].head) is not None
+        and noun != of
+        and tokens[noun].dep in _LIGHT_DEPS
+    ):
+        node = noun
+    head = tokens[node].head
+    if not agents and tokens[trigger].dep == "conj" and head is not None and head != trigger:
+        # "condemned the actions and demanded an investigation": a coordinated verb
+        # shares the subject of the first one.
         for j, tok in enumerate(tokens):
-            if (
-                tok.head == head
-                and j != head
-                and tok.dep in ("nsubj", "nsubj:pass")
-                and j != trigger
-            ):
+            if tok.head == head and tok.dep in _AGENT_DEPS and tok.dep != "agent" and j != head:
+                agents.extend(_arguments(tokens, j, entities))
+                break
+    if not agents and head is not None and head != node and tokens[node].dep in _LIGHT_DEPS:
+        for j, tok in enumerate(tokens):
+            if tok.head == head and j != head and tok.dep in ("nsubj", "nsubj:pass") and j != node:
                 agents.extend(_arguments(tokens, j, entities))
                 break
     return agents, patients
@@ -326,22 +340,75 @@ def _order_arguments(
     return [_to_arg(e) for e in agents], [_to_arg(e) for e in patients]
 
 
+# An upper-case place at the start of a paragraph, an optional agency in brackets, then a
+# dash: "BAKU (CWS) – ", "МОСКВА, 1 июля – ".
+_DATELINE = re.compile(
+    r"^\s*[A-ZА-ЯЁƏÜÖĞİŞÇ][A-ZА-ЯЁƏÜÖĞİŞÇ .'-]{2,30}(?:\s*\([^)\n]{1,30}\))?(?:,[^–—\n-]{1,20})?\s*[–—-]{1,2}\s"
+)
+
+
+def _dateline_place(s_text: str, match: re.Match[str], offset: int, lang: str) -> Argument | None:
+    """The gazetteer place a dateline names ("BAKU" is written in capitals, which models
+    and case-sensitive lists miss)."""
+    from .entities import gazetteer, translit_key
+
+    word = re.split(r"[(,–—]|\s-", match.group(0))[0].strip()
+    entry = gazetteer().entry_for(word.title(), lang) or gazetteer().entry_for(word, lang)
+    if entry is None or entry.type is not EntityType.LOC:
+        return None
+    start = offset + s_text.index(word)
+    return Argument(
+        entry.name, start, start + len(word), entity_key=translit_key(entry.name), type="LOC"
+    )
+
+
+def _acts(text: str, e: EntityMention, tokens: Sequence[Token]) -> bool:
+    """A place name standing for its government or people ("What Moscow describes as",
+    "Russia's Investigative Committee") is an actor, not where the event happened: it is
+    a possessor, or (in a parsed sentence) the subject of a verb."""
+    if text[e.end : e.end + 2] in ("'s", "’s"):
+        return True
+    return any(
+        t.start >= e.start and t.end <= e.end and t.dep in ("nsubj", "poss", "nmod:poss")
+        for t in tokens
+    )
+
+
 def _location(
-    text: str, entities: Sequence[EntityMention], exclude: set[str], trigger_at: int
+    text: str,
+    entities: Sequence[EntityMention],
+    exclude: set[str],
+    trigger_at: int,
+    tokens: Sequence[Token] = (),
+    dateline_end: int = 0,
+    dateline_place: Argument | None = None,
 ) -> Argument | None:
     """A place named in the sentence, preferring one after "in"/"в" or with an
-    Azerbaijani locative ending, then the one nearest the trigger."""
-    candidates = [e for e in entities if e.type is EntityType.LOC and e.key not in exclude]
+    Azerbaijani locative ending, then the one nearest the trigger; places that act as
+    speakers or subjects are skipped."""
+    candidates = [
+        e
+        for e in entities
+        if e.type is EntityType.LOC
+        and e.key not in exclude
+        and (e.end <= dateline_end or not _acts(text, e, tokens))
+    ]
     if not candidates:
-        return None
+        return dateline_place
 
     def score(e: EntityMention) -> tuple[int, int]:
         before = text[max(0, e.start - 4) : e.start].strip().lower().split()
         word = text[e.start : e.end].lower()
-        locative = (bool(before) and before[-1] in _LOCATIVE_WORDS) or word.endswith(_AZ_LOCATIVE)
+        locative = (
+            (bool(before) and before[-1] in _LOCATIVE_WORDS)
+            or word.endswith(_AZ_LOCATIVE)
+            or e.end <= dateline_end
+        )
         return int(locative), -abs(e.start - trigger_at)
 
     best = max(candidates, key=score)
+    if dateline_place is not None and not score(best)[0]:
+        return dateline_place  # a place named in passing loses to the dateline
     return Argument(best.canonical, best.start, best.end, entity_key=best.key, type="LOC")
 
 
@@ -465,17 +532,30 @@ def extract_events(
         return []
     s_text = text[sentence.start : sentence.end]
     in_sentence = [e for e in entities if e.start >= sentence.start and e.end <= sentence.end]
+    # "BAKU (Agency) – ...": a dateline names where the story is filed from. It is never an
+    # agent or patient, and it is the place of the events when the sentence names none
+    # with "in".
+    dl = _DATELINE.match(s_text)
+    dateline_end = sentence.start + dl.end() if dl else sentence.start
+    dateline_place = _dateline_place(s_text, dl, sentence.start, lang) if dl else None
+    if dateline_place is None and not any(
+        e.type is EntityType.LOC and e.end <= dateline_end for e in in_sentence
+    ):
+        dateline_end = sentence.start  # "NATO – the alliance said": not a place, no dateline
+    arg_entities = [e for e in in_sentence if e.start >= dateline_end]
     quantities = find_quantities(s_text, lang, sentence.start)
     attribution = find_attribution(s_text, lang)
     out: dict[str, EventMention] = {}
     for hit in hits:
         figures = _figures(quantities, hit.type.kinds)
         if sentence.parsed:
-            agents, patients = _parse_arguments(tokens, hit.start, in_sentence)
+            agents, patients = _parse_arguments(tokens, hit.start, arg_entities)
             via = "parse"
         else:
-            agents, patients = _order_arguments(tokens, hit, in_sentence)
+            agents, patients = _order_arguments(tokens, hit, arg_entities)
             via = "entity order"
+        agents = [a for a in agents if a.start >= dateline_end]
+        patients = [p for p in patients if p.start >= dateline_end]
         people = [
             p
             for p in patients
@@ -519,7 +599,10 @@ def extract_events(
             block=block,
             agents=tuple(agents),
             patients=tuple(patients),
-            location=_location(text, in_sentence, exclude, t_start) or _outlet_place(patients),
+            location=_location(
+                text, in_sentence, exclude, t_start, tokens, dateline_end, dateline_place
+            )
+            or _outlet_place(patients),
             time=_time(timexes, sentence.start, sentence.end, t_start),
             quantities=figures,
             modality=modality,

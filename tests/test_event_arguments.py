@@ -1,0 +1,71 @@
+"""Argument and place rules of event extraction, on sentences written for these tests and
+run through the real understanding stage (English spaCy model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from triangulate.pipeline import ingest
+from triangulate.settings import Settings
+from triangulate.store.sqlite import SQLiteStore
+from triangulate.understand.run import analyse
+from triangulate.understand.types import EventMention
+
+PARAGRAPHS = [
+    "Regional news roundup for the week",
+    "BAKU (Wire) – Police detained three protesters outside the parliament building.",
+    "The Interior Ministry carried out a wave of raids against opposition offices.",
+    "The Foreign Ministry condemned the detentions and demanded an explanation.",
+    "Moscow ordered raids on the offices of two charities.",
+    "Russia's Interior Ministry said officers arrested five men in Yekaterinburg.",
+]
+
+
+@pytest.fixture(scope="module")
+def mentions(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    folder = tmp_path_factory.mktemp("args")
+    path = folder / "roundup.txt"
+    path.write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
+    with SQLiteStore(folder / "a.db") as store:
+        ingest([str(path)], store, Settings())
+        assert not analyse(store, Settings()).failed
+        (doc,) = store.list_documents()
+        analysis = store.get_analysis(doc.id)
+        assert analysis is not None
+        text = store.get_document(doc.id).text
+    return [(m, text[m.evidence_start : m.evidence_end]) for m in analysis.mentions]
+
+
+def _in(mentions: list[tuple[EventMention, str]], words: str, type_: str) -> EventMention:
+    found = [m for m, s in mentions if words in s and m.type == type_]
+    assert found, [(m.type, s) for m, s in mentions]
+    return found[0]
+
+
+def test_dateline_is_the_place_not_an_agent(mentions) -> None:  # type: ignore[no-untyped-def]
+    m = _in(mentions, "three protesters", "arrest")
+    assert m.location is not None and m.location.text == "Baku"
+    assert all(a.text.upper() != "BAKU" for a in m.agents)
+
+
+def test_light_verb_through_a_quantity_noun(mentions) -> None:  # type: ignore[no-untyped-def]
+    m = _in(mentions, "wave of raids", "raid")
+    assert [a.text for a in m.agents] == ["Interior Ministry"]
+
+
+def test_coordinated_verb_shares_the_subject(mentions) -> None:  # type: ignore[no-untyped-def]
+    m = _in(mentions, "demanded an explanation", "demand")
+    assert [a.text for a in m.agents] == ["Foreign Ministry"]
+
+
+def test_a_capital_acting_as_a_government_is_not_the_place(mentions) -> None:  # type: ignore[no-untyped-def]
+    m = _in(mentions, "two charities", "raid")
+    assert m.location is None or m.location.text != "Moscow"
+
+
+def test_a_possessive_country_is_not_the_place(mentions) -> None:  # type: ignore[no-untyped-def]
+    m = _in(mentions, "five men", "arrest")
+    assert m.location is not None and m.location.text == "Yekaterinburg"
