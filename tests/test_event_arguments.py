@@ -3,7 +3,6 @@ run through the real understanding stage (English spaCy model)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +20,7 @@ PARAGRAPHS = [
     "The Foreign Ministry condemned the detentions and demanded an explanation.",
     "Moscow ordered raids on the offices of two charities.",
     "Russia's Interior Ministry said officers arrested five men in Yekaterinburg.",
+    "Two journalists died after the police operation.",
 ]
 
 
@@ -69,3 +69,9 @@ def test_a_capital_acting_as_a_government_is_not_the_place(mentions) -> None:  #
 def test_a_possessive_country_is_not_the_place(mentions) -> None:  # type: ignore[no-untyped-def]
     m = _in(mentions, "five men", "arrest")
     assert m.location is not None and m.location.text == "Yekaterinburg"
+
+
+def test_the_subject_of_an_undergoer_verb_is_the_victim(mentions) -> None:  # type: ignore[no-untyped-def]
+    m = _in(mentions, "Two journalists died", "killing")
+    assert not m.agents
+    assert [p.text for p in m.patients] == ["Two journalists"]

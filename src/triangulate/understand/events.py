@@ -59,6 +59,7 @@ class EventType:
     cameo: str | None
     plover: str | None
     kinds: frozenset[str]
+    undergoer: frozenset[str] = frozenset()  # triggers whose subject suffers the event
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,13 @@ def trigger_table() -> TriggerTable:
     single: dict[str, dict[str, list[tuple[str, bool]]]] = {}
     multi: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}
     for name, spec in raw["types"].items():
-        types[name] = EventType(name, spec["cameo"], spec["plover"], frozenset(spec["kinds"]))
+        types[name] = EventType(
+            name,
+            spec["cameo"],
+            spec["plover"],
+            frozenset(spec["kinds"]),
+            frozenset(spec.get("undergoer", [])),
+        )
         weak = set(spec.get("weak", []))
         for lang in ("en", "ru", "az"):
             for entry in spec.get(lang, []):
@@ -97,6 +104,11 @@ class TriggerHit:
     start: int  # token index
     end: int  # token index, exclusive
     weak: bool
+    entry: str = ""  # the lexicon entry that matched
+
+    @property
+    def undergoer(self) -> bool:
+        return self.entry in self.type.undergoer
 
 
 def _az_match(word: str, stem: str) -> bool:
@@ -147,16 +159,17 @@ def find_triggers(tokens: Sequence[Token], lang: str) -> list[TriggerHit]:
         lemmas = [forms.get(lemma, lemma) for lemma in lemmas]
     words = [t.text.lower() for t in tokens]
     for i, (lemma, word) in enumerate(zip(lemmas, words, strict=True)):
+        entry = lemma if lemma in singles else word
         found = singles.get(lemma) or singles.get(word) or []
         if not found and lang == "az":
-            found = [
-                entry
-                for stem, entries in singles.items()
-                if _az_match(word, stem)
-                for entry in entries
-            ]
+            # The longest matching stem decides: "öldür" (kill) inside "öldürdüyü", not
+            # "öl" (die).
+            stems = [stem for stem in singles if _az_match(word, stem)]
+            if stems:
+                entry = max(stems, key=len)
+                found = singles[entry]
         for name, weak in found:
-            hits.append(TriggerHit(table.types[name], i, i + 1, weak))
+            hits.append(TriggerHit(table.types[name], i, i + 1, weak, entry))
     present = set(lemmas) | set(words)
     for seq, name, weak in table.multi.get(lang, []):
         n = len(seq)
@@ -556,6 +569,9 @@ def extract_events(
             via = "entity order"
         agents = [a for a in agents if a.start >= dateline_end]
         patients = [p for p in patients if p.start >= dateline_end]
+        if hit.undergoer:
+            # "Two people died": the subject of an undergoer verb is its victim.
+            agents, patients = [], agents + patients
         people = [
             p
             for p in patients
