@@ -375,6 +375,29 @@ def _dateline_place(s_text: str, match: re.Match[str], offset: int, lang: str) -
     )
 
 
+def _place_owners(
+    tokens: Sequence[Token], hits: Sequence[TriggerHit], entities: Sequence[EntityMention]
+) -> dict[str, int]:
+    """Place key -> token index of the verb trigger whose phrase holds it most tightly
+    (the smallest parse subtree that contains the place). Places outside every trigger's
+    phrase are left out (any event may use them)."""
+    # Verbs own places; a nominal trigger inside a verb's phrase ("died during police
+    # raids in Russia") describes that verb's circumstances and shares its place.
+    verbs = [h for h in hits if tokens[h.start].pos == "VERB"] or list(hits)
+    spans = {h.start: set(_subtree(tokens, h.start)) for h in verbs}
+    out: dict[str, int] = {}
+    for e in entities:
+        if e.type is not EntityType.LOC:
+            continue
+        inside = [i for i, t in enumerate(tokens) if t.start >= e.start and t.end <= e.end]
+        if not inside:
+            continue
+        holders = [(len(span), h) for h, span in spans.items() if inside[0] in span]
+        if holders:
+            out[e.key] = min(holders)[1]
+    return out
+
+
 def _acts(text: str, e: EntityMention, tokens: Sequence[Token]) -> bool:
     """A place name standing for its government or people ("What Moscow describes as",
     "Russia's Investigative Committee") is an actor, not where the event happened: it is
@@ -420,8 +443,10 @@ def _location(
         return int(locative), -abs(e.start - trigger_at)
 
     best = max(candidates, key=score)
-    if dateline_place is not None and not score(best)[0]:
-        return dateline_place  # a place named in passing loses to the dateline
+    if dateline_place is not None and (1, -abs(dateline_place.start - trigger_at)) > score(best):
+        # The dateline counts as a place "in" which things happen, at its distance: a
+        # nearer "in Russia" still wins for the event it belongs to.
+        return dateline_place
     return Argument(best.canonical, best.start, best.end, entity_key=best.key, type="LOC")
 
 
@@ -558,6 +583,7 @@ def extract_events(
     arg_entities = [e for e in in_sentence if e.start >= dateline_end]
     quantities = find_quantities(s_text, lang, sentence.start)
     attribution = find_attribution(s_text, lang)
+    owner = _place_owners(tokens, hits, in_sentence) if sentence.parsed else {}
     out: dict[str, EventMention] = {}
     for hit in hits:
         figures = _figures(quantities, hit.type.kinds)
@@ -598,6 +624,14 @@ def extract_events(
             if said.start <= cue_at < said.end:
                 modality, cue = Modality.ASSERTED, ""
         exclude = {a.entity_key for a in agents + patients if a.entity_key}
+        # a place inside another trigger's phrase ("died during raids in Russia") is
+        # that event's place, not this one's
+        exclude |= {
+            key
+            for key, h in owner.items()
+            if h != hit.start
+            and not (tokens[hit.start].pos != "VERB" and hit.start in _subtree(tokens, h))
+        }
         confidence = BASE_CONFIDENCE - (WEAK_PENALTY if hit.weak else 0.0)
         confidence += PARSE_BONUS if sentence.parsed and (agents or patients) else 0.0
         confidence += FIGURE_BONUS if figures else 0.0
