@@ -264,7 +264,8 @@ def test_tempeval_aquaint_rules(text: str, pub: str, type_: str, value: str) -> 
 
 def test_the_year_before_is_not_the_publication_year() -> None:
     assert values("Revenue was $450 million the year before.", pub="1998-09-07") == []
-    assert values("Unemployment will halve by the year two thousand.", pub="1998-02-05") == []
+    # A year read out in words is that year, never the publication year.
+    assert values("Unemployment will halve by the year two thousand.", pub="1998-02-05") == ["2000"]
 
 
 def test_capitalised_ed_word_is_not_a_past_cue() -> None:

@@ -46,6 +46,8 @@ _PRECISION = {
 _SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
 # Rules whose match is a calendar date written out: they feed "that same day".
 _EXPLICIT = frozenset({"iso", "numeric", "dmy", "mdy", "md", "dm", "az_md", "az_dm", "ru_dm"})
+# Rules whose year (and month) is written out: they feed "that year", "the following month".
+_YEAR_CONTEXT = _EXPLICIT | {"md_and", "my", "mon", "year"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,9 +278,33 @@ def _g(match: re.Match[str], name: str) -> str | None:
     return match.groupdict().get(name)
 
 
+# Years as read out in broadcast transcripts: "nineteen ninety-six", "the year two thousand".
+_SPOKEN_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_SPOKEN_YEAR = (
+    r"(?:nineteen|eighteen)[\s-]+(?:(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    rf"(?:[\s-]{_SPOKEN_UNITS})?|hundred|oh[\s-]{_SPOKEN_UNITS})"
+)
+# "Two thousand" alone is usually a count, so it is a year only after "the year".
+_SPOKEN_2000 = rf"two\s+thousand(?:\s+(?:and\s+)?{_SPOKEN_UNITS})?"
+
+
+def _spoken_year(words: str) -> int | None:
+    pieces = re.split(r"[\s-]+", _norm(words))
+    numbers = _merged("numbers")
+    if pieces[:2] == ["two", "thousand"]:
+        return 2000 + sum(int(numbers[w]) for w in pieces[2:] if w != "and")
+    if pieces[1] == "hundred":
+        return int(numbers[pieces[0]]) * 100
+    rest = [w for w in pieces[1:] if w != "oh"]
+    return int(numbers[pieces[0]]) * 100 + sum(int(numbers[w]) for w in rest)
+
+
 def _year(match: re.Match[str]) -> int | None:
-    y = _g(match, "y")
-    return int(y) if y else None
+    y = _g(match, "y") or _g(match, "y2")
+    if not y:
+        return None
+    return int(y) if y.isdigit() else _spoken_year(y)
 
 
 def _month(match: re.Match[str], lang: str) -> int | None:
@@ -329,7 +355,7 @@ def _h_date(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
         if near is None:
             return None
         day = near
-        if (day - self.pub).days > 60 and _past_tense(m, lang):
+        if (day - self.pub).days > 60 and _past_tense(m, lang) and not _deadline(m, lang):
             # "was shot on Oct. 23" written in May: the most recent Oct. 23, not the next.
             try:
                 day = day.replace(year=day.year - 1)
@@ -344,6 +370,63 @@ def _h_date(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
             confidence=0.9,
         )
     return _Val(TimexType.DATE, f"XXXX-{month:02d}-{d:02d}", TimePrecision.DAY, Anchor.NONE)
+
+
+def _h_year_end(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    """ "by year-end", "since year-end": the end of the current year, or of the last one when
+    the clause looks back."""
+    mod = "END"
+    if self.pub is None:
+        return _Val(TimexType.DATE, "XXXX", TimePrecision.YEAR, Anchor.NONE, mod=mod)
+    year = self.pub.year - (1 if _past_tense(m, lang) and self.pub.month < 12 else 0)
+    return _Val(
+        TimexType.DATE,
+        f"{year:04d}",
+        TimePrecision.YEAR,
+        Anchor.PUBLICATION,
+        mod=mod,
+        interval=_interval(_dt.date(year, 1, 1), _dt.date(year, 12, 31), mod),
+        confidence=0.8,
+    )
+
+
+def _h_that_period(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    """ "later that year", "the following month": a year or month counted from the last one
+    written out in the text, not from the publication date."""
+    unit = "Y" if _norm(m.group("tunit")) == "year" else "M"
+    offset = {"following": 1, "previous": -1, "prior": -1}.get(_norm(_g(m, "tshift") or ""), 0)
+    context = self.last_month
+    if context is None or (unit == "M" and context[1] is None):
+        # Nothing written to count from (yet): the year stays unknown.
+        return _Val(TimexType.DATE, _UNKNOWN[unit], _PRECISION[unit], Anchor.NONE, confidence=0.5)
+    day = _shift(_dt.date(context[0], context[1] or 1, 1), unit, offset)
+    start, end = _span(day, unit)
+    return _Val(
+        TimexType.DATE,
+        _render(day, unit),
+        _PRECISION[unit],
+        Anchor.TEXT,
+        interval=(start.isoformat(), end.isoformat()),
+        confidence=0.8,
+    )
+
+
+def _h_week_of(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    """ "the week of March 6": the ISO week that holds the date."""
+    val = _h_date(self, m, lang)
+    if val is None:
+        return None
+    if val.value[0] == "X":  # no year known, so no week number either
+        return _Val(TimexType.DATE, "XXXX-WXX", TimePrecision.WEEK, val.anchor)
+    start, end = _span(_dt.date.fromisoformat(val.value[:10]), "W")
+    return _Val(
+        TimexType.DATE,
+        _render(start, "W"),
+        TimePrecision.WEEK,
+        val.anchor,
+        interval=(start.isoformat(), end.isoformat()),
+        confidence=val.confidence,
+    )
 
 
 def _h_month(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
@@ -386,7 +469,7 @@ def _h_month(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
             # The next two months are ahead; further ones are behind unless the tense
             # says otherwise ("in March" written in October is usually the March past).
             gap = (month - self.pub.month) % 12
-            if gap and (gap <= 2 or _future_tense(m, lang)):
+            if gap and (gap <= 2 or _deadline(m, lang) or _future_tense(m, lang)):
                 year += month < self.pub.month
             else:
                 year -= month > self.pub.month
@@ -540,7 +623,7 @@ def _h_quarter_ref(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | 
     ref = _norm(_g(m, "qref") or "")
     number = _lookup("ordinals", _g(m, "ord"))
     year = _year(m)
-    if _norm(m.group("qword")) == "period" and not (ref or year):
+    if _norm(m.group("qword")) == "period" and not (ref or year or _g(m, "qago")):
         return None
     if self.pub is None:
         if year is None or number is None:
@@ -632,7 +715,8 @@ _FUTURE = re.compile(
 # English tense cues around a weekday: the nearest one in the same sentence decides.
 _EN_FUTURE_CUE = (
     r"will|'ll|shall|would|going\s+to|scheduled|set\s+to|plans?\s+to|planned|expected\s+to|"
-    r"due\s+to|as\s+(?:soon|early)\s+as|until|till|postponed|next|upcoming"
+    r"due\s+to|as\s+(?:soon|early)\s+as|until|till|postponed|next(?!\s+to\b)|upcoming|"
+    r"(?:expects?|intends?|aims?|planning|is|are)\s+to(?=\s+[a-z]+\b)"
 )
 _EN_PAST_CUE = (
     # "-ed" verbs are lower case: "United", "Red" are names, not a past tense.
@@ -641,7 +725,37 @@ _EN_PAST_CUE = (
     r"heard|flew|led|paid|got|ago|last|been|since"
 )
 _EN_CUE = re.compile(rf"(?i)\b(?:(?P<fut>{_EN_FUTURE_CUE})|(?P<past>{_EN_PAST_CUE}))\b")
+# A participle right after a form of "be" is passive voice, not past tense: in "would be
+# paid" or "will be held" the auxiliary before it says when.
+_PASSIVE_AUX = re.compile(r"(?i)\b(?:be|been|being|is|are|am|was|were)\s+(?:\w+ly\s+)?$")
 _SENTENCE_END = re.compile(r"[.!?;]\s+(?=[A-Z\"'`])|\n")
+# A full stop after "a.m.", "U.S." or a title ("Mr.", "Gen.") does not end the sentence.
+_ABBREVIATION = re.compile(
+    r"(?:\b[ap]\.m|\b[A-Z]\.[A-Z]|\b(?:Mrs?|Ms|Dr|St|Jr|Sr|Lt|No|Gen|Sen|Rep|Gov|Col|Sgt|"
+    r"Inc|Corp|Ltd))$"
+)
+
+
+def _sentence_ends(text: str) -> list[re.Match[str]]:
+    return [
+        end
+        for end in _SENTENCE_END.finditer(text)
+        if end.group()[0] != "." or not _ABBREVIATION.search(text, 0, end.start())
+    ]
+
+
+# Past cues that are tense words, not participles: "is since", "was last" keep their sense.
+_NOT_PARTICIPLE = frozenset({"since", "ago", "last", "been", "was", "were", "had", "did"})
+
+
+def _passive(cue: re.Match[str], text: str) -> bool:
+    """A participle cue right after a form of "be" ("would be paid")."""
+    word = cue.group("past")
+    return (
+        word is not None
+        and word.lower() not in _NOT_PARTICIPLE
+        and bool(_PASSIVE_AUX.search(text, 0, cue.start()))
+    )
 
 
 def _future_tense(m: re.Match[str], lang: str) -> bool:
@@ -653,6 +767,15 @@ def _future_tense(m: re.Match[str], lang: str) -> bool:
     return _en_tense(m) == "future"
 
 
+# "payable Jan. 2", "by February", "effective June 1": a deadline or a start date, which
+# news gives for what is still ahead, whatever the tense of the clause around it.
+_EN_DEADLINE = re.compile(r"(?i)\b(?:payable|by|effective)\s+$")
+
+
+def _deadline(m: re.Match[str], lang: str) -> bool:
+    return lang == "en" and bool(_EN_DEADLINE.search(m.string, max(0, m.start() - 12), m.start()))
+
+
 def _past_tense(m: re.Match[str], lang: str) -> bool:
     """Whether the nearest English tense cue around ``m`` is a past one."""
     return lang == "en" and _en_tense(m) == "past"
@@ -661,20 +784,27 @@ def _past_tense(m: re.Match[str], lang: str) -> bool:
 def _en_tense(m: re.Match[str]) -> str | None:
     """ "future", "past" or None: the nearest tense cue in the sentence around ``m``."""
     text = m.string
-    left = text[max(0, m.start() - 70) : m.start()]
+    left = text[max(0, m.start() - 100) : m.start()]
     right = text[m.end() : m.end() + 35]
-    cut = list(_SENTENCE_END.finditer(left))
+    cut = _sentence_ends(left)
     if cut:
         left = left[cut[-1].end() :]
-    stop = _SENTENCE_END.search(right)
+    stop = _sentence_ends(right)
     if stop:
-        right = right[: stop.start()]
+        right = right[: stop[0].start()]
+    # A closing quotation mark ends the quoted clause: in "'... Thursday,' Castro said" the
+    # reporting verb after it says nothing about when the quoted event happens.
+    right = re.split(r"''|[\"”]|\s(?:and|but|while)\s", right, maxsplit=1)[0]
     best: tuple[int, bool] | None = None
     for cue in _EN_CUE.finditer(left):
+        if _passive(cue, left):
+            continue
         distance = len(left) - cue.end()
         if best is None or distance <= best[0]:
             best = (distance, cue.group("fut") is not None)
     for cue in _EN_CUE.finditer(right):
+        if _passive(cue, right):
+            continue
         distance = cue.start() + 10  # a cue before the weekday weighs more
         if best is None or distance < best[0]:
             best = (distance, cue.group("fut") is not None)
@@ -708,12 +838,95 @@ def _h_weekday(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None
     elif shift == 1:
         day = self.pub + _dt.timedelta(days=(weekday - self.pub.weekday()) % 7 or 7)
     else:
-        # News mostly reports the past week; a future-tense cue flips it forward.
-        if back != 0 and _future_tense(m, lang):
+        # News mostly reports the past week; a future-tense cue flips it forward. A
+        # possessive ("Wednesday's ruling") names an event already reported, so it stays
+        # in the past whatever the clause around it says.
+        possessive = lang == "en" and re.match(r"['’]s\b", m.string[m.end() : m.end() + 3])
+        if back != 0 and not possessive and _future_tense(m, lang):
             day = self.pub + _dt.timedelta(days=7 - back)
         else:
             day = self.pub - _dt.timedelta(days=back)
     return _with_part_of_day(self, day, _g(m, "dp"), Anchor.PUBLICATION, "")
+
+
+def _easter(year: int) -> _dt.date:
+    """Western Easter Sunday (the Gregorian computus)."""
+    golden = year % 19
+    century, rest = divmod(year, 100)
+    epact = (19 * golden + century - century // 4 - (8 * century + 13) // 25 + 15) % 30
+    weekday = (32 + 2 * (century % 4) + 2 * (rest // 4) - epact - rest % 4) % 7
+    shift = (golden + 11 * epact + 22 * weekday) // 451
+    month, day = divmod(epact + weekday - 7 * shift + 114, 31)
+    return _dt.date(year, month, day + 1)
+
+
+def _holiday_date(rule: list[Any], year: int) -> _dt.date:
+    if rule[0] == "easter":
+        return _easter(year) + _dt.timedelta(days=int(rule[1]))
+    if len(rule) == 2:
+        return _dt.date(year, int(rule[0]), int(rule[1]))
+    month, weekday, nth = int(rule[0]), int(rule[1]), int(rule[2])
+    if nth < 0:  # the last one: count back from the month's end
+        last = _dt.date(year, month, calendar.monthrange(year, month)[1])
+        return last - _dt.timedelta(days=(last.weekday() - weekday) % 7)
+    first = _dt.date(year, month, int(rule[3]) if len(rule) > 3 else 1)
+    return first + _dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+
+
+def _h_holiday(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    """ "Thanksgiving Day", "last Christmas", "Easter week": a named day of the year, in
+    the year written, else the occurrence nearest the publication date (as for "Nov. 25")."""
+    name = _norm(m.group("hol")).replace("’", "'")
+    spec = _lexicon()[lang]
+    rule = spec["holidays"].get(name)
+    if rule is None or not m.group("hol")[0].isupper():
+        return None
+    shift = _lookup("shifts", _g(m, "shift"))
+    if name in spec["holiday_bare"] and shift is None and _g(m, "hwk") is None:
+        # "Christmas shopping", "Easter eggs": alone the name is tagged only after a cue.
+        before = m.string[max(0, m.start() - 12) : m.start()].lower().split()
+        if not before or before[-1] not in spec["holiday_cues"]:
+            return None
+    unit = "W" if _norm(_g(m, "hwk") or "") == "week" else "WE" if _g(m, "hwk") else "D"
+    year = _year(m)
+    anchor = Anchor.ABSOLUTE
+    if year is not None:
+        day = _holiday_date(rule, year)
+    elif self.pub is None:
+        if rule[0] == "easter" or len(rule) > 2:
+            return _Val(TimexType.DATE, "XXXX-XX-XX", TimePrecision.DAY, Anchor.NONE)
+        value = f"XXXX-{int(rule[0]):02d}-{int(rule[1]):02d}"
+        return _Val(TimexType.DATE, value, TimePrecision.DAY, Anchor.NONE)
+    else:
+        pub = self.pub
+        anchor = Anchor.PUBLICATION
+        days = [_holiday_date(rule, y) for y in (pub.year - 1, pub.year, pub.year + 1)]
+        if shift == -1:
+            day = max(d for d in days if d < pub)
+        elif shift == 1:
+            day = min(d for d in days if d > pub)
+        elif shift == 0:
+            day = days[1]
+        else:
+            day = min(days, key=lambda d: (abs((d - pub).days), d > pub))
+            if (day - pub).days > 60 and _past_tense(m, lang):
+                day = days[days.index(day) - 1]
+    if unit != "D":
+        start, end = _span(day, unit)
+        return _Val(
+            TimexType.DATE,
+            _render(day, unit),
+            _PRECISION[unit],
+            anchor,
+            interval=(start.isoformat(), end.isoformat()),
+        )
+    return _Val(
+        TimexType.DATE,
+        day.isoformat(),
+        TimePrecision.DAY,
+        anchor,
+        interval=(day.isoformat(), day.isoformat()),
+    )
 
 
 def _h_period(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
@@ -840,6 +1053,11 @@ def _followed_by_age(m: re.Match[str]) -> bool:
     return bool(re.match(r"(?:[\s-]+old\b|-?летн|\s+(?:yaşlı|yaşında))", after))
 
 
+_FRACTION_OF = re.compile(
+    r"(?i)\s+of\s+(?:the|its|his|her|their|our|your|my|a|an|all|this|that|these|those|\$)"
+)
+
+
 def _h_duration(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
     unit = _lookup("units", m.group("unit"))
     if unit is None or _followed_by_age(m):
@@ -849,6 +1067,9 @@ def _h_duration(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | Non
         mod or _g(m, "cue") or _g(m, "cue2") or _g(m, "usuf") or _g(m, "the")
     ):
         # Without a cue ("в течение", "ərzində", "-dür") a bare "24 года" is too often an age.
+        return None
+    if unit == "Q" and _FRACTION_OF.match(m.string, m.end()):
+        # "three-quarters of its food", "a quarter of the market": a share, not a time.
         return None
     amount = _number(_g(m, "num"))
     return _Val(TimexType.DURATION, _duration(amount, unit), _PRECISION[unit], Anchor.NONE, mod)
@@ -861,6 +1082,17 @@ def _h_compound(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | Non
     unit, amount = found
     mod = _lookup("modifiers", _g(m, "mod")) or ""
     return _Val(TimexType.DURATION, _duration(amount, unit), _PRECISION[unit], Anchor.NONE, mod)
+
+
+def _h_long_adj(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    word = _norm(m.group("unit"))
+    unit = _lookup("units", word)
+    if unit is None:
+        return None
+    # A plural with no number ("decades-long", "years-long") is a vague stretch: PXDE, PXY.
+    vague = _g(m, "num") is None and word.endswith("s")
+    amount = None if vague else _number(_g(m, "num"))
+    return _Val(TimexType.DURATION, _duration(amount, unit), _PRECISION[unit], Anchor.NONE)
 
 
 def _h_vague_plural(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
@@ -904,6 +1136,34 @@ def _h_clock(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
     )
 
 
+# Times of day said in words: a clock time, or a TimeML part of day (AF afternoon, MO morning).
+_CLOCK_WORDS = {"noon": "12:00", "midday": "12:00", "midnight": "24:00"}
+
+
+def _h_clock_word(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    word = _norm(m.group("cw"))
+    time = _CLOCK_WORDS.get(word) or ("AF" if word.endswith("afternoon") else "MO")
+    precision = TimePrecision.MINUTE if ":" in time else TimePrecision.HOUR
+    if self.pub is None:
+        return _Val(TimexType.TIME, f"XXXX-XX-XXT{time}", precision, Anchor.NONE)
+    day = self.pub.isoformat()
+    return _Val(
+        TimexType.TIME,
+        f"{day}T{time}",
+        precision,
+        Anchor.PUBLICATION,
+        interval=(day, day),
+        confidence=0.8,
+    )
+
+
+# A lower-case word that is neither a determiner nor a possessive starts a clause or a
+# gerund after "the day before/after", not a noun phrase like "the day before the vote".
+_CLAUSE_AFTER = re.compile(
+    r"\s+(?!(?:the|a|an|his|her|its|their|our|my|your|this|that|last|next)\b)[a-z]+\b"
+)
+
+
 def _phrase_handler(category: str, value: Any) -> _Handler:
     def handler(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
         if category == "sets":
@@ -916,6 +1176,12 @@ def _phrase_handler(category: str, value: Any) -> _Handler:
                 TimePrecision.UNKNOWN,
                 Anchor.PUBLICATION if self.pub else Anchor.NONE,
             )
+        if re.search(r"(?i)(?:before|after)$", m.group()) and _CLAUSE_AFTER.match(
+            m.string, m.end()
+        ):
+            # "the day before authorities issued a warrant", "the day before returning home":
+            # "before" joins a clause here, so the day is fixed by that event, not by the text.
+            return None
         # same_day: relative to the last calendar date written in the text.
         if self.last_day is not None:
             day = self.last_day + _dt.timedelta(days=int(value))
@@ -990,6 +1256,10 @@ def _tokens(lang: str) -> dict[str, str]:
         abbrev = [f + "." for f in short] + short
         tokens["<MON>"] = rf"(?P<mon>{_alt(full + abbrev)})"
         tokens["<ORD>"] = f"(?P<ord>{_alt(spec['ordinals'])})"
+        # A plural noun after it ("nineteen ninety-six people") makes it a count.
+        tokens["<Y>"] = rf"(?P<y>(?:1[5-9]|20)\d{{2}}|{_SPOKEN_YEAR}(?![\w-]|\s+(?-i:[a-z]+s)\b))"
+        names = [n for n in spec["holidays"] if n[0] != "_"]
+        tokens["<HOL>"] = "(?P<hol>" + _alt(names).replace("'", "['’]") + ")"
     if lang in ("ru", "az"):
         tokens["<PUNIT>"] = f"(?P<punit>{_alt(spec['period_units'])})"
         tokens["<YW>"] = f"(?:{_alt(spec['year_words'])})"
@@ -1010,7 +1280,11 @@ def _expand(pattern: str, tokens: dict[str, str]) -> str:
 
 
 _CLOCK_12 = r"(?P<hh>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ampm>[ap]\.m\.|[ap]m)(?!\w)"
-_CLOCK_24 = r"(?P<hh>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?![\d:])"
+# "at 2.46 billion guilders" is an amount: a scale word after the number rules out a time.
+_CLOCK_24 = (
+    r"(?P<hh>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?![\d:])"
+    r"(?!\s*(?:billion|million|thousand|trillion|percent|%|points?|cents?|pence))"
+)
 
 _COMMON: list[tuple[str, str, _Handler]] = [
     (
@@ -1034,6 +1308,19 @@ _EN: list[tuple[str, str, _Handler]] = [
     ),
     ("mdy", r"<B>(?:<WD>,?\s+)?<MON>\s+<D>(?:st|nd|rd|th)?,?\s+<Y><E>", _h_date),
     ("md", r"<B>(?:<WD>,?\s+)?<MON>\s+<D>(?:st|nd|rd|th)?(?!\w|:\d|,\d|\.\d)", _h_date),
+    # "April 24 and 25": the second day shares the first one's month (and year choice).
+    (
+        "md_and",
+        r"<B>(?=\w+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:and|or|to|through)\s+\d)"
+        r"<MON>\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:and|or|to|through)\s+"
+        r"(?P<x><D>(?:st|nd|rd|th)?)(?!\w|:\d|,?\s*\d|\.\d|\s+(?:percent|%))",
+        _h_date,
+    ),
+    (
+        "week_of",
+        r"<B>the\s+week\s+of\s+<MON>\s+<D>(?:st|nd|rd|th)?(?:,?\s+<Y>)?(?!\w|:\d|,\d|\.\d)",
+        _h_week_of,
+    ),
     ("dm", r"<B>(?:<WD>,?\s+)?(?:the\s+)?<D>(?:st|nd|rd|th)?\s+(?:of\s+)?<MON><E>", _h_date),
     ("my", r"<B>(?:<PART>[\s-]+(?:of\s+)?)?<MON>,?\s+(?:of\s+)?<Y><E>", _h_month),
     ("mon", r"<B>(?:<PART>[\s-]+(?:of\s+)?|<SHIFT>\s+)?<MON><E>", _h_month),
@@ -1055,6 +1342,19 @@ _EN: list[tuple[str, str, _Handler]] = [
         r"(?P<y>(?:19|20)\d{2})(?![\w'’]|[-–]\d|%|,\d|\.\d)",
         _h_year,
     ),
+    # Years before 1900 only after a preposition: a bare "1678" is more often an amount.
+    (
+        "year_old",
+        r"<B>(?:in|since|from|until|by|before|after)\s+(?P<x>(?P<y>1[5-8]\d{2}))"
+        r"(?![\w'’]|[-–]\d|%|,\d|\.\d)",
+        _h_year,
+    ),
+    (
+        "year_spoken",
+        rf"<B>(?:(?:the\s+)?year\s+(?P<y>{_SPOKEN_2000})(?![\w-])|"
+        rf"(?P<y2>{_SPOKEN_YEAR})(?![\w-]|\s+(?-i:[a-z]+s)\b))",
+        _h_year,
+    ),
     (
         "season",
         r"<B>(?:<PART>[\s-]+(?:of\s+)?)?(?:<SHIFT>\s+)?<SEASON>(?:\s+(?:of\s+)?<Y>)?<E>",
@@ -1068,9 +1368,11 @@ _EN: list[tuple[str, str, _Handler]] = [
     ),
     (
         "quarter_ref",
-        r"<B>(?:the\s+(?:(?P<qref>latest|most\s+recent|year-ago|year-earlier|<Y>)\s+)?"
+        r"<B>(?:the\s+(?:(?:comparable|corresponding|same)\s+)?"
+        r"(?:(?P<qref>latest|most\s+recent|year-ago|year-earlier|<Y>)\s+)?"
         r"|(?P<ys>this|last|next)\s+year['’]s\s+)(?:<ORD>[\s-]+)?(?:fiscal\s+)?"
-        r"(?P<qword>quarter|period)(?:\s+(?P<qago>a\s+year\s+(?:ago|earlier)))?<E>",
+        r"(?P<qword>quarter|period)"
+        r"(?:\s+(?P<qago>a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year))?<E>",
         _h_quarter_ref,
     ),
     (
@@ -1093,6 +1395,20 @@ _EN: list[tuple[str, str, _Handler]] = [
         _h_period,
     ),
     ("weekend", r"<B>the\s+weekend<E>", _h_weekend),
+    ("year_end", r"<B>(?:(?:around|about)\s+)?year(?:-|\s+|['’]s\s+)end(?![\w-])", _h_year_end),
+    (
+        "that_period",
+        r"<B>(?:(?:later|earlier)\s+)?(?:that|the\s+(?:(?P<tshift>following|previous|prior)|same))"
+        r"\s+(?P<tunit>year|month)<E>",
+        _h_that_period,
+    ),
+    (
+        "holiday",
+        # Holiday names are capitalised: the lookahead skips other words cheaply.
+        r"<B>(?=(?-i:[A-Z])|(?:last|next|this|coming|past|previous|current)\s)"
+        r"(?:<SHIFT>\s+)?<HOL>(?:\s+(?P<hwk>week|weekend))?(?:,?\s+(?:of\s+)?<Y>)?<E>",
+        _h_holiday,
+    ),
     (
         "the_year",
         r"<B>(?:for|of|in|during|throughout)\s+(?P<x>the\s+(?:full\s+|fiscal\s+)?year)"
@@ -1101,12 +1417,26 @@ _EN: list[tuple[str, str, _Handler]] = [
         _h_the_year,
     ),
     ("ago", r"<B>(?:<MOD>\s+)?<NUM>[\s-]+<UNIT>\s+<AGO><E>", _h_ago),
+    # "year-earlier profit", "the year-ago results": the adjective names the same period a
+    # year back, so it reads like "a year earlier" (the quarter under discussion, if any).
+    ("year_adj", r"<B>(?P<unit>year)-(?P<ago>earlier|ago)(?![\w-])", _h_ago),
     ("compound", r"<B>(?:<MOD>\s+)?(?:a\s+|the\s+)?<COMP><E>", _h_compound),
     (
         "duration",
         r"<B>(?:<MOD>\s+)?(?:(?P<the>the)\s+(?:(?:first|past|last|next|previous|coming|"
-        r"following|final|initial)\s+)?|(?:past|last|next|previous)\s+)?<NUM>[\s-]+<UNIT>(?![\w-])",
+        r"following|final|initial)\s+)?|(?:past|last|next|previous)\s+)?<NUM>[\s-]+"
+        # "two more weeks", "an additional year": the added stretch is still a duration.
+        r"(?:(?:more|additional|further|extra)\s+)?<UNIT>(?![\w-])",
         _h_duration,
+    ),
+    # "a day-long meeting", "a decades-long battle", "a two-week-long strike".
+    (
+        "long_adj",
+        # The lookahead fails fast on words without "long", so the number is tried rarely.
+        r"<B>(?=\S*?long(?![\w-]))(?:<NUM>-)?"
+        r"(?P<unit>minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries)"
+        r"-?long(?![\w-])",
+        _h_long_adj,
     ),
     (
         "vague_plural",
@@ -1115,6 +1445,12 @@ _EN: list[tuple[str, str, _Handler]] = [
         _h_vague_plural,
     ),
     ("clock12", r"<B>(?P<x>(?:(?P<approx>around|about)\s+)?" + _CLOCK_12 + ")", _h_clock),
+    # "high noon" is a figure of speech, not a time.
+    (
+        "clock_word",
+        r"<B>(?<!high\s)(?P<cw>noon|midday|midnight|mid-?\s?(?:afternoon|morning))<E>",
+        _h_clock_word,
+    ),
     (
         "clock24",
         r"<B>(?:at|by|until|from|before|after|since)\s+(?P<x>(?:(?P<approx>around|about)\s+)?"
@@ -1211,7 +1547,8 @@ def _parse_publication(publication: str | None) -> _dt.date | None:
         return None
 
 
-_MERGE_GAP = re.compile(r"\s*(?:,\s*)?(?:at|on|в|saat)?\s*", re.I)
+# "5 p.m. EST Nov. 9": a time-zone abbreviation may stand between the clock and the day.
+_MERGE_GAP = re.compile(r"\s*(?:(?-i:[ECMP][SD]T|GMT|UTC)\s*)?(?:,\s*)?(?:at|on|в|saat)?\s*", re.I)
 
 
 class TimeNormaliser:
@@ -1224,6 +1561,9 @@ class TimeNormaliser:
         self.last_value: str | None = None
         # The last quarter named in the text, for "the quarter" and "a year ago".
         self.last_quarter: tuple[int, int] | None = None
+        # The last year and month written out in the text, for "that year", "the following
+        # month": (year, month or None).
+        self.last_month: tuple[int, int | None] | None = None
 
     def _nearest(self, month: int, day: int) -> _dt.date | None:
         """The month/day closest to the publication date: news about "Nov. 25" written
@@ -1264,6 +1604,9 @@ class TimeNormaliser:
             val = rule.handler(self, match, lang)
             if val is None:
                 continue
+            if rule.name in _YEAR_CONTEXT and re.match(r"\d{4}", val.value):
+                month = val.value[5:7]
+                self.last_month = (int(val.value[:4]), int(month) if month.isdigit() else None)
             if rule.name in _EXPLICIT and val.precision in (
                 TimePrecision.DAY,
                 TimePrecision.MINUTE,
@@ -1273,8 +1616,11 @@ class TimeNormaliser:
             if (
                 rule.name == "quarter"
                 or (
+                    # "the year-ago period" or "the 1988 period" looks back from the quarter
+                    # under discussion; it does not replace it.
                     rule.name == "quarter_ref"
                     and not _norm(_g(match, "qref") or "").startswith("year")
+                    and _year(match) is None
                 )
             ) and re.fullmatch(r"\d{4}-Q[1-4]", val.value):
                 self.last_quarter = (int(val.value[:4]), int(val.value[-1]))

@@ -1,0 +1,248 @@
+"""Temporal tagger, English: tense cues, holidays, spoken years, text context and the
+look-alikes that must stay untagged (fractions, amounts, clauses after "the day before")."""
+
+from __future__ import annotations
+
+import pytest
+
+from triangulate.understand.timex import TimeNormaliser
+from triangulate.understand.types import TimexType
+
+
+def found(text: str, pub: str | None) -> list[tuple[str, str]]:
+    return [(t.text, t.value) for t in TimeNormaliser(pub).find(text, "en")]
+
+
+def values(text: str, pub: str | None) -> list[str]:
+    return [t.value for t in TimeNormaliser(pub).find(text, "en")]
+
+
+# --------------------------------------------------------------------------- tense cues
+
+
+@pytest.mark.parametrize(
+    ("text", "pub", "value"),
+    [
+        # "next to" is a place, not a future cue: the Friday just past (pub is a Saturday).
+        ("Bombs exploded next to the embassy on Friday.", "1998-08-08", "1998-08-07"),
+        # A participle after "be" is passive, so "would" decides: the coming April.
+        ("The ceremony would still be held at the summit on April 24.", "1999-02-10", "1999-04-24"),
+        # A possessive weekday names an event already reported, whatever the clause says.
+        ("They would look for ways around Wednesday's ruling.", "2000-01-07", "2000-01-05"),
+        # "a.m." does not end the sentence, and the reporting verb after the quote is not
+        # the quoted clause's tense.
+        (
+            "''He will leave early (4 a.m. EDT Thursday),'' Castro said.",
+            "2000-04-05",
+            "2000-04-06T04:00",
+        ),
+        # "planning to" looks ahead; the clause after "and" has its own tense.
+        (
+            "Protesters planned a march on Saturday and were planning to rally on Monday.",
+            "2000-01-07",
+            "2000-01-08",
+        ),
+    ],
+)
+def test_tense_cues(text: str, pub: str, value: str) -> None:
+    assert values(text, pub)[0] == value
+
+
+def test_planning_to_reads_forward() -> None:
+    text = "Protesters planned a march on Saturday and were planning to rally on Monday."
+    assert values(text, "2000-01-07") == ["2000-01-08", "2000-01-10"]
+
+
+@pytest.mark.parametrize(
+    ("text", "pub", "value"),
+    [
+        # A deadline or start date is ahead even inside a past-tense clause.
+        ("The reduced dividend is payable Jan. 2 to holders.", "1989-11-02", "1990-01-02"),
+        ("It created a new office, effective Feb. 1.", "1989-10-26", "1990-02-01"),
+        ("They sought to pay down the loan by February.", "1989-10-30", "1990-02"),
+        # Without such a word the past tense still wins.
+        ("The index set a record high on Aug. 6.", "1998-02-06", "1998-08-06"),
+        ("The company reported a loss in December.", "1998-03-04", "1997-12"),
+    ],
+)
+def test_deadline_words_look_ahead(text: str, pub: str, value: str) -> None:
+    assert values(text, pub) == [value]
+
+
+# --------------------------------------------------------------------------- quarters
+
+
+def test_year_earlier_adjective_follows_the_quarter() -> None:
+    text = "Third-quarter profit fell, compared with year-earlier profit of $3.8 million."
+    assert found(text, "1989-11-02") == [("Third-quarter", "1989-Q3"), ("year-earlier", "1988-Q3")]
+    # No quarter under discussion: the year before.
+    assert values("The year-ago results were restated.", "1989-11-02") == ["1988"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("In the comparable year-ago quarter, it lost money.", "1988-Q3"),
+        (
+            "Net income compares with $1.8 million for the corresponding period last year.",
+            "1988-Q3",
+        ),
+    ],
+)
+def test_comparable_and_corresponding_periods(text: str, value: str) -> None:
+    assert values(text, "1989-11-01") == [value]
+
+
+def test_a_dated_period_does_not_replace_the_quarter_under_discussion() -> None:
+    text = "It lost $195 million in the 1988 period. The year-ago results included a charge."
+    # Counted from the publication's quarter, not from 1988-Q3 (which would give 1987-Q3).
+    assert values(text, "1989-11-02") == ["1988-Q3", "1988"]
+
+
+# --------------------------------------------------------------------------- holidays
+
+
+@pytest.mark.parametrize(
+    ("text", "pub", "value"),
+    [
+        ("The boy was found on Thanksgiving Day clinging to a tube.", "2000-01-07", "1999-11-25"),
+        ("He was found in the Atlantic last Thanksgiving.", "2000-02-10", "1999-11-25"),
+        ("Abortion will be a theme from now to Election Day.", "1998-10-26", "1998-11-03"),
+        ("Protesters prayed as Easter week began.", "2000-04-17", "2000-W16"),
+        ("The shops close on Christmas Day.", "2000-06-01", "1999-12-25"),
+        ("The parade is on Memorial Day.", "2000-05-01", "2000-05-29"),
+        ("It happened on Labor Day, 1995.", "2000-05-01", "1995-09-04"),
+        ("Sales rose before Christmas.", "1998-01-08", "1997-12-25"),
+    ],
+)
+def test_holidays(text: str, pub: str, value: str) -> None:
+    assert values(text, pub) == [value]
+
+
+def test_holiday_names_used_as_modifiers_are_not_dates() -> None:
+    assert values("Christmas shopping and Easter eggs sold well.", "1998-01-08") == []
+    assert values("thanksgiving for the harvest", "1998-01-08") == []
+
+
+def test_holiday_without_publication_keeps_the_year_unknown() -> None:
+    assert values("They met on Christmas Day.", None) == ["XXXX-12-25"]
+    assert values("They met on Thanksgiving Day.", None) == ["XXXX-XX-XX"]
+
+
+# --------------------------------------------------------------------------- clock
+
+
+@pytest.mark.parametrize(
+    ("text", "pub", "value"),
+    [
+        ("Negotiations broke off at noon Thursday.", "1998-02-13", "1998-02-12T12:00"),
+        ("He appears in court at midday.", "1999-10-08", "1999-10-08T12:00"),
+        ("In London at mid-afternoon yesterday, shares rose.", "1989-11-02", "1989-11-01TAF"),
+        ("The offer was extended until 5 p.m. EST Nov. 9.", "1989-11-02", "1989-11-09T17:00"),
+    ],
+)
+def test_clock_words_and_time_zones(text: str, pub: str, value: str) -> None:
+    (time,) = TimeNormaliser(pub).find(text, "en")
+    assert (time.type, time.value) == (TimexType.TIME, value)
+
+
+def test_not_a_clock() -> None:
+    assert values("For the people of Poland, high noon comes soon.", "1999-03-12") == []
+    assert values("Sales were little changed at 2.46 billion guilders.", "1989-11-02") == []
+
+
+# --------------------------------------------------------------------------- look-alikes
+
+
+def test_fractions_are_not_durations() -> None:
+    assert values("Iraq imports about three-quarters of its food.", "1990-08-15") == []
+    assert values("It holds more than a quarter of the market.", "1989-10-27") == []
+    assert values("It turned a profit after several quarters of losses.", "1989-10-30") == ["PXQ"]
+
+
+def test_the_day_before_a_clause_is_not_tagged() -> None:
+    text = "He was last seen Nov. 3, the day before authorities issued a warrant."
+    assert found(text, "1999-05-07") == [("Nov. 3", "1998-11-03")]
+    text = "Nairobi later in the day before returning home."
+    assert values(text, "1998-08-17") == []
+    # Before a noun phrase it is still the day before the last date written.
+    text = "He was seen Nov. 3 and left the day before the vote."
+    assert values(text, "1999-05-07") == ["1998-11-03", "1998-11-02"]
+
+
+# --------------------------------------------------------------------------- text context
+
+
+def test_second_day_of_a_pair_shares_the_month() -> None:
+    text = "The summit would be held on April 24 and 25."
+    assert found(text, "1999-02-10") == [("April 24", "1999-04-24"), ("25", "1999-04-25")]
+    assert values("Prices rose on March 3 and 4 percent later.", "2000-02-24") == ["2000-03-03"]
+
+
+def test_the_week_of_a_date() -> None:
+    text = "It may be resolved in a court hearing the week of March 6."
+    assert values(text, "2000-02-24") == ["2000-W10"]
+
+
+def test_that_year_and_the_following_month_count_from_the_text() -> None:
+    text = "He fled in June 1998 and returned later that year. The following month he left."
+    assert values(text, "2000-01-28") == ["1998-06", "1998", "1998-07"]
+    text = "In 1995 he was made a general, and the following year an attache."
+    assert values(text, "1998-04-18") == ["1995", "1996"]
+    # Nothing written to count from: the year stays unknown rather than the publication's.
+    assert values("Imports rose that year.", "1989-10-26") == ["XXXX"]
+
+
+# --------------------------------------------------------------------------- years
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Atlanta, nineteen ninety-six. A bomb shocks the games.", "1996"),
+        ("January nineteen ninety-seven. Atlanta again.", "1997-01"),
+        ("The level we saw in the winter of nineteen ninety-four.", "1994-WI"),
+        ("The approach of the year two thousand worries them.", "2000"),
+        ("The building dates from nineteen hundred.", "1900"),
+        ("Cuba won independence from Spain in 1898.", "1898"),
+    ],
+)
+def test_spoken_and_old_years(text: str, value: str) -> None:
+    assert values(text, "1998-02-27") == [value]
+
+
+def test_counts_are_not_spoken_years() -> None:
+    assert "2000" not in values("They kept secrets for more than two thousand years.", "1998")
+    assert values("The index settled at 1678.5 points.", "1989-10-30") == []
+
+
+def test_year_end() -> None:
+    (end,) = TimeNormaliser("1989-11-02").find("It will close the deal by year-end.", "en")
+    assert (end.value, end.mod) == ("1989", "END")
+    assert values("The change is since year-end.", "1989-10-30") == ["1988"]
+    assert values("It should be in place by year's end.", None) == ["XXXX"]
+
+
+# --------------------------------------------------------------------------- durations
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("He will remain for at least two more weeks.", "P2W"),
+        ("The loan may be extended for an additional year.", "P1Y"),
+        ("It was a decades-long battle.", "PXDE"),
+        ("They left their third day-long meeting.", "P1D"),
+        ("Workers began a two-week-long strike.", "P2W"),
+    ],
+)
+def test_more_durations(text: str, value: str) -> None:
+    (duration,) = TimeNormaliser("2000-01-15").find(text, "en")
+    assert (duration.type, duration.value) == (TimexType.DURATION, value)
+
+
+def test_the_near_term() -> None:
+    assert values("We don't minimize the challenges of the near term.", "1989-10-30") == [
+        "FUTURE_REF"
+    ]
+    assert values("It predicts near-term earnings trouble.", "1989-10-30") == []
