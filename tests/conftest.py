@@ -62,3 +62,19 @@ def cli(db_path: Path):  # type: ignore[no-untyped-def]
         )
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def analysed_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo corpus ingested and analysed once per test session (a real SQLite file).
+    Tests that change the store work on a copy."""
+    from triangulate.pipeline import ingest
+    from triangulate.understand.run import analyse
+
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    settings = Settings()
+    with SQLiteStore(db) as store:
+        ingest([str(EXAMPLES)], store, settings)
+        report = analyse(store, settings)
+        assert not report.failed and len(report.analysed) == 16, report.failed
+    return db

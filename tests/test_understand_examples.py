@@ -5,22 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import EXAMPLES
-from triangulate.pipeline import ingest
 from triangulate.settings import Settings
 from triangulate.store.sqlite import SQLiteStore
-from triangulate.understand.run import analyse
 from triangulate.understand.types import DocumentAnalysis, EventMention
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):  # type: ignore[no-untyped-def]
-    db = tmp_path_factory.mktemp("demo") / "demo.db"
-    settings = Settings()
-    with SQLiteStore(db) as store:
-        ingest([str(EXAMPLES)], store, settings)
-        report = analyse(store, settings)
-        assert not report.failed and len(report.analysed) == 16
+def corpus(analysed_demo):  # type: ignore[no-untyped-def]
+    with SQLiteStore(analysed_demo) as store:
         by_file: dict[str, DocumentAnalysis] = {}
         for summary in store.list_documents():
             analysis = store.get_analysis(summary.id)

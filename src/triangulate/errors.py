@@ -103,3 +103,9 @@ class ModelMissing(TriangulateError):
 
 class StageOrderError(TriangulateError):
     code = "stage-order"
+
+
+class CorrectionError(TriangulateError):
+    """A user correction (merge, split, rename, delete) that cannot be applied."""
+
+    code = "correction"

@@ -1,0 +1,506 @@
+"""The link stage: across documents, resolve entities, assign stories, link incidents to
+events, date events, and rebuild the claims ledger of every event a document touched.
+
+Per document the work is bounded: entity keys, surnames and blocking keys are index
+lookups, at most MAX_CANDIDATES events are scored per incident, and only the events the
+document joins (plus undated events of its story, for year inference) are rebuilt. So the
+cost of adding a document does not grow with the number already stored.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
+
+from .. import stages
+from ..ledger.claims import Member, build_claims, origin
+from ..ledger.conflicts import find_conflicts
+from ..ledger.stance import stance_toward
+from ..ledger.types import Claim, Property
+from ..records import Document, from_dict
+from ..store.links import SQLiteLinks
+from ..store.sqlite import SQLiteStore
+from ..understand.entities import translit_key
+from ..understand.stage import UNDERSTAND
+from ..understand.types import DocumentAnalysis, EntityMention, EntityType
+from .dates import CalendarDate, combine, parse_calendar
+from .eventcoref import (
+    LINK_THRESHOLD,
+    EventSignature,
+    aggregate,
+    blocking_keys,
+    cluster_score,
+    context_vector,
+)
+from .incidents import Incident, Role, group_incidents, place_containment
+from .types import EventRecord
+
+LINK = stages.register(
+    stages.Stage(
+        "link",
+        1,
+        frozenset({"entities", "event_mentions"}),
+        frozenset({"entity_ids", "events", "stories", "claims", "conflicts"}),
+        "entities across documents, stories, events, claims ledger and conflicts",
+    )
+)
+
+# Events scored per incident: the best-sharing candidates from the blocking index. Enough
+# for the handful of events one story has on a given day, small enough to bound the cost.
+MAX_CANDIDATES = 30
+
+# Entity types resolved across documents. Demonyms (NORP) are groups, not individuals,
+# but they are resolved too so that "Azerbaijanis" / "азербайджанцы" share one entity.
+RESOLVED_TYPES = frozenset(t.value for t in EntityType)
+
+
+@dataclass
+class LinkReport:
+    documents: int = 0
+    incidents: int = 0
+    new_events: int = 0
+    joined: int = 0
+    events_rebuilt: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+
+# --- entities ---------------------------------------------------------------------------
+
+
+def _is_latin(name: str) -> bool:
+    return all(ord(ch) < 0x250 for ch in name if ch.isalpha())
+
+
+@cache
+def _title_tokens() -> frozenset[str]:
+    """Transliterated titles (data/titles.json), each as the words it is written with."""
+    data = json.loads(
+        resources.files("triangulate.data").joinpath("titles.json").read_text("utf-8")
+    )
+    return frozenset(
+        translit_key(t) for lang in ("en", "ru", "az") for t in data[lang] if translit_key(t)
+    )
+
+
+def _without_title(key: str) -> str:
+    """``key`` with leading titles dropped ("spokeswoman maria zagarova" -> "maria
+    zagarova"); at least one word stays."""
+    titles = _title_tokens()
+    words = key.split()
+    changed = True
+    while changed and len(words) > 1:
+        changed = False
+        for n in (3, 2, 1):
+            if len(words) > n and " ".join(words[:n]) in titles:
+                words, changed = words[n:], True
+                break
+    return " ".join(words)
+
+
+def _spelling_variants(key: str) -> list[tuple[str, str]]:
+    """Other keys the same name may have: Azerbaijani x is Russian/English kh
+    (Zaxarova / Zakharova), English x is ks (Alexei / Aleksei)."""
+    out = []
+    if "x" in key:
+        out += [(key.replace("x", "g"), "x/kh spelling"), (key.replace("x", "ks"), "x/ks spelling")]
+    if "ks" in key:
+        out.append((key.replace("ks", "x"), "ks/x spelling"))
+    return out
+
+
+def _find_entity(links: SQLiteLinks, key: str, type: str) -> tuple[int | None, str]:
+    """An existing entity for a new mention key, and why."""
+    base = _without_title(key) if type == EntityType.PER.value else key
+    candidates = ([(base, "title dropped")] if base != key else []) + _spelling_variants(base)
+    for variant, why in candidates:
+        found = links.entity_for_key(variant, type)
+        if found is not None:
+            return found, f"{why} of {variant}"
+    if type == EntityType.PER.value and " " not in base:
+        owners = links.entities_by_surname(base)
+        if len(owners) == 1:
+            return owners[0][0], f"short form of {owners[0][1]}"
+    return None, "new"
+
+
+def resolve_entities(links: SQLiteLinks, mentions: Sequence[EntityMention]) -> dict[str, int]:
+    """Entity id for each (key) of a document's mentions, creating entities as needed.
+
+    A key seen before keeps its entity. A new key joins an entity whose key it equals once
+    leading titles are dropped or a known spelling difference is undone; a one-word person
+    key (a surname or short form) joins the only person with that surname. A full name
+    never joins by surname alone (two Aliyevs are two people).
+    """
+    out: dict[str, int] = {}
+    for m in sorted(mentions, key=lambda m: (-len(m.key.split()), m.start)):
+        if not m.key or (m.key, m.type.value) in out:
+            continue
+        t = m.type.value
+        found = links.entity_for_key(m.key, t)
+        if found is None:
+            found, reason = _find_entity(links, m.key, t)
+            if found is None:
+                found = links.create_entity(m.canonical, t)
+            links.assign_key(m.key, t, found, reason)
+            base = _without_title(m.key) if m.type is EntityType.PER else m.key
+            if m.type is EntityType.PER and " " in base:
+                links.add_surname(base.rsplit(" ", 1)[1], found)
+        elif _is_latin(m.canonical) and not _is_latin(links.entity_row(found)["name"]):
+            # Names are shown in Latin script when any source gives one.
+            links.set_entity_name(found, m.canonical)
+        out[m.key] = found
+    return out
+
+
+# --- signatures -----------------------------------------------------------------------
+
+
+def signature(doc: Document, analysis: DocumentAnalysis, inc: Incident) -> EventSignature:
+    ms = analysis.mentions
+    used = [ms[i] for i in inc.mention_ids() if not _is_reason(inc, i)]
+    sentences = sorted({(m.evidence_start, m.evidence_end) for m in used})
+    text = " ".join(doc.text[s:e] for s, e in sentences)
+    contain = place_containment()
+    cities = [p for p in inc.places if p in contain]
+    figures = tuple(sorted({(q.kind, q.min) for m in used for q in m.quantities}))
+    return EventSignature(
+        ref=f"{doc.id}#{inc.index}",
+        doc=doc.id,
+        types=frozenset(inc.types),
+        lemmas=frozenset(m.trigger.lower() for m in used),
+        date=inc.date,
+        places=frozenset(inc.places),
+        participants=frozenset(inc.participants),
+        context=context_vector(text),
+        story=None,
+        figures=figures,
+        city=cities[0] if len(cities) == 1 else None,
+    )
+
+
+def _is_reason(inc: Incident, mention: int) -> bool:
+    return any(m.mention == mention and m.role is Role.REASON for m in inc.members)
+
+
+# --- overrides as constraints -------------------------------------------------------------
+
+
+Anchor = tuple[str, int]  # (document id, trigger offset): stable across re-analysis
+
+
+@dataclass
+class Constraints:
+    together: dict[Anchor, set[Anchor]] = field(default_factory=dict)
+    apart: dict[Anchor, set[Anchor]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, links: SQLiteLinks) -> Constraints:
+        c = cls()
+        for _, action, args in links.overrides("event"):
+            pairs: list[tuple[Anchor, Anchor]] = [
+                ((str(a[0]), int(a[1])), (str(b[0]), int(b[1]))) for a, b in args.get("pairs", [])
+            ]
+            target = c.together if action == "merge" else c.apart
+            for a, b in pairs:
+                target.setdefault(a, set()).add(b)
+                target.setdefault(b, set()).add(a)
+        return c
+
+
+# --- the stage ------------------------------------------------------------------------------
+
+
+class Linker:
+    """Links analysed documents into the store's events, one document at a time."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self.store = store
+        self.links = SQLiteLinks(store.conn)
+        self.constraints = Constraints.load(self.links)
+        self._stories: StoryAssigner | None = None
+
+    @property
+    def stories(self) -> StoryAssigner:
+        if self._stories is None:
+            self._stories = StoryAssigner(self.store)
+        return self._stories
+
+    def run(
+        self,
+        doc_ids: Iterable[str] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> LinkReport:
+        report = LinkReport()
+        ids = list(doc_ids) if doc_ids is not None else self.links.unlinked(LINK.tag)
+        for doc_id in ids:
+            try:
+                with self.store.transaction():
+                    self.link_document(doc_id, report)
+            except Exception as exc:  # one bad document must not stop the batch
+                report.failures.append((doc_id, f"{type(exc).__name__}: {exc}"))
+            if progress is not None:
+                progress(1)
+        return report
+
+    def link_document(self, doc_id: str, report: LinkReport) -> None:
+        doc = self.store.get_document(doc_id)
+        analysis = self.store.get_analysis(doc_id)
+        if analysis is None:
+            return
+        resolve_entities(self.links, analysis.entities)
+        story = self.links.story_of_doc(doc_id) or self.stories.assign(doc)
+        touched = self.links.delete_incidents(doc_id)
+        for inc in group_incidents(doc, analysis):
+            sig = signature(doc, analysis, inc)
+            event_id, score, evidence = self._place(doc_id, inc, sig, story)
+            if score is None:
+                report.new_events += 1
+            else:
+                report.joined += 1
+            self.links.save_incident(
+                doc_id,
+                inc.index,
+                inc.anchor,
+                inc.to_dict(),
+                sig.to_dict(),
+                event_id,
+                score,
+                evidence,
+            )
+            touched.add(event_id)
+            report.incidents += 1
+        self.links.mark_linked(doc_id, LINK.tag, story)
+        # Undated events of the story may get their year from this document.
+        if story is not None:
+            touched |= {
+                e
+                for e in self.links.events_in_stories([story])
+                if (self.links.get_event(e).date or "").startswith("XXXX")
+            }
+        for event_id in sorted(touched):
+            self.refresh_event(event_id)
+            report.events_rebuilt += 1
+        report.documents += 1
+
+    def _place(
+        self, doc_id: str, inc: Incident, sig: EventSignature, story: str | None
+    ) -> tuple[int, float | None, list[str]]:
+        """The event an incident joins (or a new one), its score and the evidence."""
+        anchor: Anchor = (doc_id, inc.anchor)
+        for partner in self.constraints.together.get(anchor, set()):
+            event = self._event_of_anchor(partner)
+            if event is not None:
+                return event, 1.0, ["user merge"]
+        apart = self.constraints.apart.get(anchor, set())
+        speakers = self.links.entities_of_keys(inc.agents) if inc.kind == "reaction" else set()
+        best: tuple[float, int, list[str]] | None = None
+        for event_id, _ in self.links.candidate_events(blocking_keys(sig), MAX_CANDIDATES):
+            rows = self.links.event_members(event_id)
+            members = {(d, json.loads(data)["anchor"]) for d, _, data, *_ in rows}
+            if any(d == doc_id for d, _ in members):
+                continue  # the document's own incidents were told apart already
+            if members & apart:
+                continue  # a user split them
+            if speakers:
+                # A statement is identified by who makes it: a demand by one ministry
+                # and a demand by a parliament are two events, however alike.
+                theirs = self.links.entities_of_keys(
+                    k for _, _, data, *_ in rows for k in json.loads(data).get("agents", [])
+                )
+                if theirs and not theirs & speakers:
+                    continue
+            others = [from_dict(EventSignature, json.loads(r[3])) for r in rows]
+            s = cluster_score(sig, others, f"event-{event_id}")
+            if s.compatible and s.score >= LINK_THRESHOLD and (best is None or s.score > best[0]):
+                best = (s.score, event_id, list(s.evidence))
+        if best is not None:
+            return best[1], round(best[0], 3), best[2]
+        event_id = self.links.create_event(inc.kind, story)
+        self.links.set_signature(event_id, sig.to_dict(), blocking_keys(sig))
+        return event_id, None, ["new event"]
+
+    def _event_of_anchor(self, anchor: Anchor) -> int | None:
+        doc, offset = anchor
+        try:
+            rows = self.links.incidents_of(doc)
+        except Exception:  # a merge partner from a deleted document
+            return None
+        for _, data, _, event_id in rows:
+            if json.loads(data)["anchor"] == offset and event_id is not None:
+                return int(event_id)
+        return None
+
+    # --- rebuilding one event -------------------------------------------------------------
+
+    def refresh_event(self, event_id: int) -> None:
+        rows = self.links.event_members(event_id)
+        if not rows:
+            self.links.delete_event(event_id)
+            return
+        members: list[Member] = []
+        sigs: list[EventSignature] = []
+        docs: dict[str, Document] = {}
+        for doc_id, _, data, sig_json, _, _ in rows:
+            inc = from_dict(Incident, json.loads(data))
+            doc = docs.get(doc_id) or self.store.get_document(doc_id)
+            docs[doc_id] = doc
+            analysis = self.store.get_analysis(doc_id)
+            if analysis is None:
+                continue
+            root = doc.copy.original if doc.copy else doc.id
+            root_source = (
+                doc.source.key if root == doc.id else self.store.get_document(root).source.key
+            )
+            members.append(
+                Member(
+                    doc,
+                    inc,
+                    analysis.mentions,
+                    analysis.entities,
+                    root,
+                    root_source,
+                    UNDERSTAND.tag,
+                )
+            )
+            sigs.append(from_dict(EventSignature, json.loads(sig_json)))
+        event_sig = aggregate(sigs, f"event-{event_id}")
+        self.links.set_signature(event_id, event_sig.to_dict(), blocking_keys(event_sig))
+        claims: list[Claim] = []
+        for m in members:
+            claims.extend(build_claims(m, event_id))
+        conflicts = find_conflicts(event_id, claims)
+        self.links.save_ledger(event_id, claims, conflicts)
+        self._stances(members, claims)
+        current = self.links.get_event(event_id)
+        story = current.story or self.links.story_of_doc(members[0].doc.id)
+        date, start, end, precision, method, evidence = self._date(members, story)
+        origins = {origin(m, m.mentions[m.incident.members[0].mention]) for m in members}
+        types = tuple(dict.fromkeys(t for m in members for t in m.incident.types))
+        place = _most_common(c.value for c in claims if c.property is Property.PLACE)
+        label = ", ".join(t.replace("_", " ") for t in types[:3]) + (
+            f" in {place}" if place else ""
+        )
+        self.links.save_event(
+            EventRecord(
+                id=event_id,
+                story=story,
+                kind=members[0].incident.kind,
+                types=types,
+                label=label,
+                date=date,
+                date_start=start,
+                date_end=end,
+                precision=precision,
+                date_method=method,
+                date_evidence=evidence,
+                place=place,
+                documents=len({m.doc.id for m in members}),
+                sources=len(origins),
+            )
+        )
+
+    def _stances(self, members: Sequence[Member], claims: Sequence[Claim]) -> None:
+        """Each member's stance toward the event's headline claim (the first reporter's
+        sentence) and toward the stated reason, when the event has one. Only events with
+        more than one document get stances: a lone report trivially supports itself."""
+        docs = {m.doc.id for m in members}
+        if len(docs) < 2 or not claims:
+            for m in members:
+                self.links.set_stances(m.doc.id, m.incident.index, [])
+            return
+        first = min(claims, key=lambda c: (c.published or "9999", c.seq))
+        targets = [("event", first.evidence[0].text)] if first.evidence else []
+        reasons = [c for c in claims if c.property is Property.REASON and c.evidence]
+        if reasons:
+            r = min(reasons, key=lambda c: (c.published or "9999", c.seq))
+            targets.append(("stated_reason", r.evidence[0].text))
+        for m in members:
+            found = [stance_toward(text, m.doc, target).to_dict() for target, text in targets]
+            self.links.set_stances(m.doc.id, m.incident.index, found)
+
+    def _date(
+        self, members: Sequence[Member], story: str | None
+    ) -> tuple[str | None, str | None, str | None, str, str, str]:
+        dated: list[tuple[CalendarDate, str]] = []
+        for m in members:
+            d = parse_calendar(m.incident.date)
+            if d is not None:
+                dated.append((d, m.doc.id))
+        if not dated:
+            return None, None, None, "unknown", "unknown", ""
+        value, lent = combine([d for d, _ in dated])
+        assert value is not None
+        best = max(dated, key=lambda x: x[0].specificity())
+        method, evidence = "reported", f"{best[0].value} in {best[1]}"
+        if lent:
+            sources = [f"{d.value} in {doc}" for d, doc in dated if d in lent]
+            method, evidence = (
+                "combined",
+                f"{best[0].value} in {best[1]}; completed from " + "; ".join(sources),
+            )
+        if value.year is None and story is not None:
+            years = self.links.story_years(story)
+            if years:
+                counts = Counter(y for y, _ in years)
+                year = max(counts, key=lambda y: (counts[y], y))
+                why = next(e for y, e in years if y == year)
+                value = replace(value, year=year)
+                method = "inferred"
+                evidence += f"; year {year} from the story {story} ({why})"
+        start, end = _interval(value)
+        return value.value, start, end, value.precision, method, evidence
+
+
+def _most_common(values: Iterable[str]) -> str | None:
+    counts = Counter(values)
+    return max(counts, key=lambda v: (counts[v], v)) if counts else None
+
+
+def _interval(d: CalendarDate) -> tuple[str | None, str | None]:
+    if d.year is None:
+        return None, None
+    if d.month is None:
+        return f"{d.year:04d}-01-01", f"{d.year:04d}-12-31"
+    if d.day is None:
+        first = _dt.date(d.year, d.month, 1)
+        nxt = _dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        return first.isoformat(), (nxt - _dt.timedelta(days=1)).isoformat()
+    try:
+        day = _dt.date(d.year, d.month, d.day).isoformat()
+    except ValueError:
+        return None, None
+    return day, day
+
+
+# --- stories ----------------------------------------------------------------------------
+
+
+class StoryAssigner:
+    """Online story assignment kept in the store (link/stories.py does the clustering)."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        from .stories import StoryClusterer
+
+        try:
+            from .story_state import SqliteStoryState  # type: ignore[import-not-found]
+
+            self.clusterer = StoryClusterer(state=SqliteStoryState(store.conn))  # type: ignore[call-arg]
+        except ImportError:  # TEMP until story_state lands
+            self.clusterer = StoryClusterer()
+
+    def assign(self, doc: Document) -> str:
+        text = " ".join(doc.block_text(b) for b in doc.blocks if b.kind.is_content) or doc.text
+        if doc.title:
+            text = f"{doc.title}\n{text}"
+        sid, _, _ = self.clusterer.add(doc.id, text)
+        return sid
+
+
+def link_store(store: SQLiteStore, progress: Callable[[int], None] | None = None) -> LinkReport:
+    """Link every analysed document not yet linked by this stage version."""
+    return Linker(store).run(progress=progress)

@@ -1,0 +1,550 @@
+"""SQL of the cross-document layer (entities, incidents, events, claims, conflicts,
+overrides) on the SQLite store's connection.
+
+Every read that linking does per document goes through an index (entity_keys,
+entity_surnames, event_keys, incidents_event), so the cost of linking one document does
+not grow with the number of stored documents.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..errors import NotFound
+from ..ledger.types import Claim, Conflict
+from ..link.types import Entity, EventMember, EventRecord, StorySummary
+from ..records import from_dict
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+class SQLiteLinks:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    # --- documents ------------------------------------------------------------------
+    def seq_of(self, doc_id: str) -> int:
+        row = self.conn.execute("SELECT seq FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no document {doc_id!r}")
+        return int(row[0])
+
+    def id_of(self, seq: int) -> str:
+        return str(
+            self.conn.execute("SELECT id FROM documents WHERE seq = ?", (seq,)).fetchone()[0]
+        )
+
+    def unlinked(self, stage: str) -> list[str]:
+        """Analysed documents the link stage has not seen (or saw in another version)."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT d.id FROM documents d JOIN analyses a ON a.doc_seq = d.seq"
+                " LEFT JOIN linked l ON l.doc_seq = d.seq"
+                " WHERE l.doc_seq IS NULL OR l.stage <> ? ORDER BY d.seq",
+                (stage,),
+            )
+        ]
+
+    def mark_linked(self, doc_id: str, stage: str, story: str | None) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO linked (doc_seq, stage, story_id, linked_at) VALUES (?, ?, ?, ?)",
+            (self.seq_of(doc_id), stage, story, _now()),
+        )
+
+    def story_of_doc(self, doc_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT l.story_id FROM linked l JOIN documents d ON d.seq = l.doc_seq WHERE d.id = ?",
+            (doc_id,),
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def forget_links(self) -> None:
+        """Drop everything the link stage derived (entities and overrides stay)."""
+        for table in ("claims", "conflicts", "event_keys", "incidents", "events", "linked"):
+            self.conn.execute(f"DELETE FROM {table}")
+
+    # --- entities ---------------------------------------------------------------------
+    def entity_for_key(self, key: str, type: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT entity_id FROM entity_keys WHERE key = ? AND type = ?", (key, type)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def entities_of_keys(self, keys: Iterable[str]) -> set[int]:
+        """Entities that own any of ``keys`` (whatever the mention type)."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return set()
+        marks = ",".join("?" * len(wanted))
+        return {
+            int(r[0])
+            for r in self.conn.execute(
+                f"SELECT entity_id FROM entity_keys WHERE key IN ({marks})", wanted
+            )
+        }
+
+    def entities_by_surname(self, surname: str) -> list[tuple[int, str]]:
+        return [
+            (int(r[0]), str(r[1]))
+            for r in self.conn.execute(
+                "SELECT e.id, e.name FROM entity_surnames s JOIN entities e ON e.id = s.entity_id"
+                " WHERE s.surname = ? AND e.deleted = 0 ORDER BY e.id",
+                (surname,),
+            )
+        ]
+
+    def create_entity(self, name: str, type: str) -> int:
+        cur = self.conn.execute("INSERT INTO entities (name, type) VALUES (?, ?)", (name, type))
+        assert cur.lastrowid is not None
+        return int(cur.lastrowid)
+
+    def assign_key(self, key: str, type: str, entity_id: int, reason: str) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO entity_keys (key, type, entity_id, reason) VALUES (?, ?, ?, ?)",
+            (key, type, entity_id, reason),
+        )
+
+    def add_surname(self, surname: str, entity_id: int) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO entity_surnames (surname, entity_id) VALUES (?, ?)",
+            (surname, entity_id),
+        )
+
+    def entity_row(self, entity_id: int) -> sqlite3.Row:
+        row = self.conn.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no entity {entity_id}")
+        return row
+
+    def entity_keys(self, entity_id: int) -> list[tuple[str, str, str]]:
+        return [
+            (r[0], r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT key, type, reason FROM entity_keys WHERE entity_id = ? ORDER BY key",
+                (entity_id,),
+            )
+        ]
+
+    def move_keys(self, keys: Iterable[tuple[str, str]], entity_id: int, reason: str) -> None:
+        for key, type in keys:
+            self.assign_key(key, type, entity_id, reason)
+        self.conn.execute(
+            "DELETE FROM entity_surnames WHERE entity_id NOT IN (SELECT entity_id FROM entity_keys)"
+        )
+
+    def rename_entity(self, entity_id: int, name: str) -> None:
+        self.entity_row(entity_id)
+        self.conn.execute(
+            "UPDATE entities SET name = ?, named_by = 'user' WHERE id = ?", (name, entity_id)
+        )
+
+    def set_entity_name(self, entity_id: int, name: str) -> None:
+        self.conn.execute(
+            "UPDATE entities SET name = ? WHERE id = ? AND named_by = 'auto'", (name, entity_id)
+        )
+
+    def delete_entity(self, entity_id: int) -> None:
+        self.entity_row(entity_id)
+        self.conn.execute("UPDATE entities SET deleted = 1 WHERE id = ?", (entity_id,))
+
+    def list_entities(
+        self, *, type: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[Entity]:
+        where = "AND e.type = ?" if type else ""
+        params: list[Any] = [type] if type else []
+        rows = self.conn.execute(
+            "SELECT e.id, e.name, e.type, e.named_by, COUNT(m.idx) AS n, COUNT(DISTINCT m.doc_seq) AS docs"
+            " FROM entities e JOIN entity_keys k ON k.entity_id = e.id"
+            " JOIN entity_mentions m ON m.key = k.key AND m.type = k.type"
+            f" WHERE e.deleted = 0 {where} GROUP BY e.id ORDER BY docs DESC, n DESC, e.id"
+            " LIMIT ? OFFSET ?",
+            [*params, -1 if limit is None else limit, offset],
+        ).fetchall()
+        return [self._entity(r) for r in rows]
+
+    def get_entity(self, entity_id: int) -> Entity:
+        r = self.conn.execute(
+            "SELECT e.id, e.name, e.type, e.named_by, COUNT(m.idx) AS n, COUNT(DISTINCT m.doc_seq) AS docs"
+            " FROM entities e LEFT JOIN entity_keys k ON k.entity_id = e.id"
+            " LEFT JOIN entity_mentions m ON m.key = k.key AND m.type = k.type"
+            " WHERE e.id = ? GROUP BY e.id",
+            (entity_id,),
+        ).fetchone()
+        if r is None:
+            raise NotFound(f"no entity {entity_id}")
+        return self._entity(r)
+
+    def _entity(self, r: sqlite3.Row) -> Entity:
+        keys = self.entity_keys(r["id"])
+        aliases: set[str] = set()
+        for key, type, _ in keys:
+            for a in self.conn.execute(
+                "SELECT DISTINCT canonical, text FROM entity_mentions WHERE key = ? AND type = ?",
+                (key, type),
+            ):
+                aliases |= {a[0], a[1]}
+        return Entity(
+            id=r["id"],
+            name=r["name"],
+            type=r["type"],
+            keys=tuple(k for k, _, _ in keys),
+            aliases=tuple(sorted(aliases)),
+            reasons=tuple(f"{k}: {why}" for k, _, why in keys),
+            mentions=r["n"],
+            documents=r["docs"],
+            named_by=r["named_by"],
+        )
+
+    # --- overrides ---------------------------------------------------------------------
+    def add_override(self, target: str, action: str, args: dict[str, Any]) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO overrides (target, action, args, created_at) VALUES (?, ?, ?, ?)",
+            (target, action, json.dumps(args, ensure_ascii=False, sort_keys=True), _now()),
+        )
+        assert cur.lastrowid is not None
+        return int(cur.lastrowid)
+
+    def overrides(self, target: str) -> list[tuple[int, str, dict[str, Any]]]:
+        return [
+            (int(r[0]), str(r[1]), json.loads(r[2]))
+            for r in self.conn.execute(
+                "SELECT id, action, args FROM overrides WHERE target = ? ORDER BY id", (target,)
+            )
+        ]
+
+    # --- incidents and events -------------------------------------------------------------
+    def incidents_of(self, doc_id: str) -> list[tuple[int, str, str, int | None]]:
+        """(idx, incident JSON, signature JSON, event id) of one document."""
+        return [
+            (int(r[0]), r[1], r[2], r[3])
+            for r in self.conn.execute(
+                "SELECT idx, data, signature, event_id FROM incidents WHERE doc_seq = ? ORDER BY idx",
+                (self.seq_of(doc_id),),
+            )
+        ]
+
+    def delete_incidents(self, doc_id: str) -> set[int]:
+        """Remove a document's incidents; returns the events they belonged to."""
+        seq = self.seq_of(doc_id)
+        touched = {
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT event_id FROM incidents WHERE doc_seq = ? AND event_id IS NOT NULL", (seq,)
+            )
+        }
+        self.conn.execute("DELETE FROM incidents WHERE doc_seq = ?", (seq,))
+        return touched
+
+    def save_incident(
+        self,
+        doc_id: str,
+        idx: int,
+        anchor: int,
+        data: dict[str, Any],
+        signature: dict[str, Any],
+        event_id: int,
+        score: float | None,
+        evidence: Sequence[str],
+    ) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO incidents (doc_seq, idx, anchor, data, signature, event_id, score, evidence)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.seq_of(doc_id),
+                idx,
+                anchor,
+                json.dumps(data, ensure_ascii=False),
+                json.dumps(signature, ensure_ascii=False),
+                event_id,
+                score,
+                json.dumps(list(evidence), ensure_ascii=False),
+            ),
+        )
+
+    def set_stances(self, doc_id: str, idx: int, stances: Sequence[dict[str, Any]]) -> None:
+        self.conn.execute(
+            "UPDATE incidents SET stance = ? WHERE doc_seq = ? AND idx = ?",
+            (json.dumps(list(stances), ensure_ascii=False), self.seq_of(doc_id), idx),
+        )
+
+    def stances(self, event_id: int) -> list[tuple[str, int, list[dict[str, Any]]]]:
+        """(doc id, incident, stance records) of an event's members."""
+        return [
+            (r[0], int(r[1]), json.loads(r[2]))
+            for r in self.conn.execute(
+                "SELECT d.id, i.idx, i.stance FROM incidents i JOIN documents d ON d.seq = i.doc_seq"
+                " WHERE i.event_id = ? ORDER BY d.seq, i.idx",
+                (event_id,),
+            )
+        ]
+
+    def move_incident(self, doc_id: str, idx: int, event_id: int, evidence: Sequence[str]) -> int:
+        """Put one incident in another event; returns the event it left."""
+        seq = self.seq_of(doc_id)
+        row = self.conn.execute(
+            "SELECT event_id FROM incidents WHERE doc_seq = ? AND idx = ?", (seq, idx)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no incident {idx} in document {doc_id}")
+        self.conn.execute(
+            "UPDATE incidents SET event_id = ?, score = NULL, evidence = ? WHERE doc_seq = ? AND idx = ?",
+            (event_id, json.dumps(list(evidence)), seq, idx),
+        )
+        return int(row[0])
+
+    def candidate_events(self, keys: Iterable[str], limit: int) -> list[tuple[int, str]]:
+        """Events sharing blocking keys with an incident, most shared keys first, then the
+        most recent: (event id, signature JSON). ``limit`` bounds the work per incident."""
+        keys = sorted(set(keys))
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        return [
+            (int(r[0]), r[1])
+            for r in self.conn.execute(
+                f"SELECT e.id, e.signature FROM (SELECT event_id, COUNT(*) AS n FROM event_keys"
+                f" WHERE key IN ({marks}) GROUP BY event_id ORDER BY n DESC, event_id DESC LIMIT ?) k"
+                " JOIN events e ON e.id = k.event_id ORDER BY k.n DESC, e.id DESC",
+                [*keys, limit],
+            )
+        ]
+
+    def create_event(self, kind: str, story: str | None) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO events (story_id, kind, types, label, precision, date_method, date_evidence,"
+            " signature, updated_at) VALUES (?, ?, '[]', '', 'unknown', 'unknown', '', '{}', ?)",
+            (story, kind, _now()),
+        )
+        assert cur.lastrowid is not None
+        return int(cur.lastrowid)
+
+    def set_signature(self, event_id: int, signature: dict[str, Any], keys: Iterable[str]) -> None:
+        self.conn.execute(
+            "UPDATE events SET signature = ?, updated_at = ? WHERE id = ?",
+            (json.dumps(signature, ensure_ascii=False), _now(), event_id),
+        )
+        self.conn.execute("DELETE FROM event_keys WHERE event_id = ?", (event_id,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO event_keys (key, event_id) VALUES (?, ?)",
+            [(k, event_id) for k in sorted(set(keys))],
+        )
+
+    def save_event(self, ev: EventRecord) -> None:
+        self.conn.execute(
+            "UPDATE events SET story_id = ?, kind = ?, types = ?, label = ?, date = ?, date_start = ?,"
+            " date_end = ?, precision = ?, date_method = ?, date_evidence = ?, place = ?, documents = ?,"
+            " sources = ?, updated_at = ? WHERE id = ?",
+            (
+                ev.story,
+                ev.kind,
+                json.dumps(list(ev.types)),
+                ev.label,
+                ev.date,
+                ev.date_start,
+                ev.date_end,
+                ev.precision,
+                ev.date_method,
+                ev.date_evidence,
+                ev.place,
+                ev.documents,
+                ev.sources,
+                _now(),
+                ev.id,
+            ),
+        )
+
+    def delete_event(self, event_id: int) -> None:
+        self.conn.execute("UPDATE incidents SET event_id = NULL WHERE event_id = ?", (event_id,))
+        self.conn.execute("DELETE FROM events WHERE id = ?", (event_id,))
+
+    def event_members(self, event_id: int) -> list[tuple[str, int, str, str, float | None, str]]:
+        """(doc id, incident idx, incident JSON, signature JSON, score, evidence JSON)."""
+        return [
+            (r[0], int(r[1]), r[2], r[3], r[4], r[5])
+            for r in self.conn.execute(
+                "SELECT d.id, i.idx, i.data, i.signature, i.score, i.evidence FROM incidents i"
+                " JOIN documents d ON d.seq = i.doc_seq WHERE i.event_id = ? ORDER BY d.seq, i.idx",
+                (event_id,),
+            )
+        ]
+
+    def members(self, event_id: int) -> list[EventMember]:
+        return [
+            EventMember(
+                event_id, doc, idx, json.loads(data)["anchor"], score, tuple(json.loads(evidence))
+            )
+            for doc, idx, data, _, score, evidence in self.event_members(event_id)
+        ]
+
+    def _event(self, r: sqlite3.Row) -> EventRecord:
+        return EventRecord(
+            id=r["id"],
+            story=r["story_id"],
+            kind=r["kind"],
+            types=tuple(json.loads(r["types"])),
+            label=r["label"],
+            date=r["date"],
+            date_start=r["date_start"],
+            date_end=r["date_end"],
+            precision=r["precision"],
+            date_method=r["date_method"],
+            date_evidence=r["date_evidence"],
+            place=r["place"],
+            documents=r["documents"],
+            sources=r["sources"],
+        )
+
+    def get_event(self, event_id: int) -> EventRecord:
+        row = self.conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no event {event_id}")
+        return self._event(row)
+
+    def event_signature(self, event_id: int) -> str:
+        row = self.conn.execute("SELECT signature FROM events WHERE id = ?", (event_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no event {event_id}")
+        return str(row[0])
+
+    def list_events(
+        self,
+        *,
+        story: str | None = None,
+        type: str | None = None,
+        entity: int | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[EventRecord]:
+        where: list[str] = ["1 = 1"]
+        params: list[Any] = []
+        if story:
+            where.append("story_id = ?")
+            params.append(story)
+        if type:
+            where.append("EXISTS (SELECT 1 FROM json_each(events.types) WHERE value = ?)")
+            params.append(type)
+        if entity is not None:
+            where.append(
+                "id IN (SELECT c.event_id FROM claims c JOIN entity_keys k ON k.entity_id = ?"
+                " WHERE json_extract(c.data, '$.key') = k.key)"
+            )
+            params.append(entity)
+        rows = self.conn.execute(
+            f"SELECT * FROM events WHERE {' AND '.join(where)}"
+            " ORDER BY date_start IS NULL, date_start, date, id LIMIT ? OFFSET ?",
+            [*params, -1 if limit is None else limit, offset],
+        ).fetchall()
+        return [self._event(r) for r in rows]
+
+    def events_in_stories(self, stories: Iterable[str]) -> list[int]:
+        ids = sorted(set(stories))
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return [
+            int(r[0])
+            for r in self.conn.execute(
+                f"SELECT id FROM events WHERE story_id IN ({marks}) ORDER BY id", ids
+            )
+        ]
+
+    def story_years(self, story: str) -> list[tuple[int, str]]:
+        """(year, evidence) for a story: publication years of its documents and the known
+        years of its events' dates."""
+        out = [
+            (int(r[0][:4]), f"published {r[0][:10]} ({r[1]})")
+            for r in self.conn.execute(
+                "SELECT d.published, d.id FROM linked l JOIN documents d ON d.seq = l.doc_seq"
+                " WHERE l.story_id = ? AND d.published IS NOT NULL",
+                (story,),
+            )
+            if r[0] and r[0][:4].isdigit()
+        ]
+        out += [
+            (int(r[0][:4]), f"event {r[1]} dated {r[0]}")
+            for r in self.conn.execute(
+                "SELECT date, id FROM events WHERE story_id = ? AND date GLOB '[0-9][0-9][0-9][0-9]-*'"
+                " AND date_method <> 'inferred'",
+                (story,),
+            )
+        ]
+        return out
+
+    # --- ledger ---------------------------------------------------------------------
+    def save_ledger(
+        self, event_id: int, claims: Sequence[Claim], conflicts: Sequence[Conflict]
+    ) -> None:
+        self.conn.execute("DELETE FROM claims WHERE event_id = ?", (event_id,))
+        self.conn.execute("DELETE FROM conflicts WHERE event_id = ?", (event_id,))
+        self.conn.executemany(
+            "INSERT INTO claims (event_id, idx, property, doc_seq, data) VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    event_id,
+                    i,
+                    c.property.value,
+                    self.seq_of(c.doc_id),
+                    json.dumps(c.to_dict(), ensure_ascii=False),
+                )
+                for i, c in enumerate(claims)
+            ],
+        )
+        self.conn.executemany(
+            "INSERT INTO conflicts (event_id, idx, property, kind, severity, data) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    event_id,
+                    i,
+                    c.property.value,
+                    c.kind.value,
+                    c.severity,
+                    json.dumps(c.to_dict(), ensure_ascii=False),
+                )
+                for i, c in enumerate(conflicts)
+            ],
+        )
+
+    def claims(self, event_id: int | None = None) -> list[Claim]:
+        sql, params = "SELECT data FROM claims", []
+        if event_id is not None:
+            sql += " WHERE event_id = ?"
+            params.append(event_id)
+        rows = self.conn.execute(sql + " ORDER BY event_id, idx", params)
+        return [from_dict(Claim, json.loads(r[0])) for r in rows]
+
+    def conflicts(self, event_id: int | None = None) -> list[Conflict]:
+        sql, params = "SELECT data FROM conflicts", []
+        if event_id is not None:
+            sql += " WHERE event_id = ?"
+            params.append(event_id)
+        rows = self.conn.execute(sql + " ORDER BY severity DESC, event_id, idx", params)
+        return [from_dict(Conflict, json.loads(r[0])) for r in rows]
+
+    # --- stories ---------------------------------------------------------------------
+    def stories(self) -> list[StorySummary]:
+        out = []
+        for r in self.conn.execute(
+            "SELECT l.story_id AS sid, COUNT(*) AS docs FROM linked l WHERE l.story_id IS NOT NULL"
+            " GROUP BY l.story_id ORDER BY docs DESC, l.story_id"
+        ).fetchall():
+            ev = self.conn.execute(
+                "SELECT COUNT(*), MIN(date_start), MAX(date_end) FROM events WHERE story_id = ?",
+                (r["sid"],),
+            ).fetchone()
+            titles = [
+                t[0]
+                for t in self.conn.execute(
+                    "SELECT d.title FROM linked l JOIN documents d ON d.seq = l.doc_seq"
+                    " WHERE l.story_id = ? AND d.title IS NOT NULL ORDER BY d.seq LIMIT 3",
+                    (r["sid"],),
+                )
+            ]
+            out.append(StorySummary(r["sid"], r["docs"], ev[0], ev[1], ev[2], tuple(titles)))
+        return out
