@@ -81,6 +81,7 @@ def test_conservative_value_is_the_lowest_credible_figure() -> None:
     s = summarise(Property.DEATHS, claims)
     assert s.conservative == 2 and (s.low, s.high) == (2, 3) and s.disputed
     assert s.consensus is None and s.origins == 3
+    assert s.first_source == "a"  # no publication dates: ingest order decides
     agreed = summarise(Property.DEATHS, [deaths(2, "a"), deaths(2, "b")])
     assert agreed.consensus == "2" and not agreed.disputed and agreed.conservative == 2
     open_ended = claim(Property.DETAINED, "more than 7", "a", low=8, high=None)

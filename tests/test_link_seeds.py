@@ -114,7 +114,7 @@ def test_agent_investigative_committee_against_fsb(linked) -> None:  # type: ign
 
 
 def test_past_murder_is_a_separate_event(linked) -> None:  # type: ignore[no-untyped-def]
-    _, links, ids = linked
+    _, links, _ = linked
     old = [e for e in links.list_events(type="killing") if e.date == "2001"]
     assert len(old) == 1 and old[0].documents == 1
     assert not [

@@ -166,6 +166,7 @@ def summarise(prop: Property, claims: Sequence[Claim]) -> PropertySummary:
     keys = {c.key for c in group}
     lows = [c.min for c in credible if c.min is not None]
     highs = [c.max if c.max is not None else c.min for c in credible if c.min is not None]
+    first = min(group, key=lambda c: (c.published or "9999", c.seq), default=None)
     return PropertySummary(
         property=prop,
         consensus=group[0].value if len(keys) == 1 and group else None,
@@ -175,4 +176,6 @@ def summarise(prop: Property, claims: Sequence[Claim]) -> PropertySummary:
         disputed=len(keys) > 1,
         claims=len(group),
         origins=len({c.origin for c in group}),
+        first_source=first.source if first else None,
+        first_doc=first.doc_id if first else None,
     )

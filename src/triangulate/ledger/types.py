@@ -99,3 +99,5 @@ class PropertySummary(Record):
     disputed: bool
     claims: int
     origins: int  # independent origins behind the claims
+    first_source: str | None = None  # who reported the property first (earliest publication)
+    first_doc: str | None = None

@@ -8,6 +8,7 @@ count as unknown here.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .eventcoref import dates_compatible
@@ -67,7 +68,11 @@ def combine(dates: list[CalendarDate]) -> tuple[CalendarDate | None, list[Calend
     one wins and nothing is borrowed."""
     if not dates:
         return None, []
-    best = max(dates, key=lambda d: (d.specificity(), d.value))
+    # The most specific date that most reports give (ties: the earlier date): one report
+    # saying the 28th does not outvote three saying the 27th.
+    top = max(d.specificity() for d in dates)
+    votes = Counter(d for d in dates if d.specificity() == top)
+    best = max(votes, key=lambda d: (votes[d], [-ord(ch) for ch in d.value]))
     if not all(dates_compatible(best.value, d.value) is not False for d in dates):
         return best, []
     year, month, day = best.year, best.month, best.day

@@ -435,8 +435,13 @@ class Linker:
             return None, None, None, "unknown", "unknown", ""
         value, lent = combine([d for d, _ in dated])
         assert value is not None
-        best = max(dated, key=lambda x: x[0].specificity())
-        method, evidence = "reported", f"{best[0].value} in {best[1]}"
+        best = (
+            next((d, doc) for d, doc in dated if d == value)
+            if any(d == value for d, _ in dated)
+            else max(dated, key=lambda x: x[0].specificity())
+        )
+        agree = sorted({doc for d, doc in dated if d == best[0]})
+        method, evidence = "reported", f"{best[0].value} in " + ", ".join(agree)
         if lent:
             sources = [f"{d.value} in {doc}" for d, doc in dated if d in lent]
             method, evidence = (
