@@ -44,7 +44,9 @@ bench: $(STAMP)
 	$(VENV)/bin/triangulate bench conll2003
 	$(VENV)/bin/triangulate bench factrueval2016
 	$(VENV)/bin/triangulate bench fnc1
+	$(VENV)/bin/triangulate bench fnc1 --split dev-unseen
 	$(VENV)/bin/triangulate bench ecbplus_story_clustering
+	$(VENV)/bin/triangulate bench ecbplus
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm bench-out

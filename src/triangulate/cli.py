@@ -676,8 +676,9 @@ ACCURACY_BENCHES: dict[str, tuple[str, str, str, str]] = {
                        "Russian NER exact-span P/R/F1 per type, bare natasha beside our backend."),
     "fnc1": ("fnc1", "fnc1", "dev",
              "Stance (agree/disagree/discuss/unrelated) of the shipped model: official FNC-1 weighted score "
-             "and macro-F1, beside an all-unrelated reference. Splits: dev, train, all, or test (DATA holds "
-             "the competition_test_* files)."),
+             "and macro-F1, beside an all-unrelated reference. Splits: dev, dev-unseen (headlines and bodies "
+             "of held-out topics; the shipped model never saw them), train, all, or test (DATA holds the "
+             "competition_test_* files)."),
     "ecbplus_story_clustering": (
         "ecbplus_stories", "ecbplus_story_clustering", "dev",
         "Online story clustering on ECB+ documents: ARI, V-measure, B3 against gold sub-topics, beside an "
