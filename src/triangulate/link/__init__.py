@@ -1,5 +1,6 @@
 """Linking documents into developing stories (online clustering)."""
 
 from triangulate.link.stories import StoryClusterer
+from triangulate.link.story_state import MemoryStoryState, SqliteStoryState, StoryState
 
-__all__ = ["StoryClusterer"]
+__all__ = ["MemoryStoryState", "SqliteStoryState", "StoryClusterer", "StoryState"]

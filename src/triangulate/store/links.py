@@ -58,6 +58,24 @@ class SQLiteLinks:
             (self.seq_of(doc_id), stage, story, _now()),
         )
 
+    def sync_stories(self) -> int:
+        """Copy story assignments that the story clusterer's refinement changed (table
+        ``story_docs``) into ``linked`` and into the events of those documents; returns
+        the number of documents that moved."""
+        moved = self.conn.execute(
+            "SELECT l.doc_seq, s.story_id FROM linked l JOIN documents d ON d.seq = l.doc_seq"
+            " JOIN story_docs s ON s.doc_id = d.id WHERE l.story_id IS NOT s.story_id"
+        ).fetchall()
+        for seq, story in moved:
+            self.conn.execute("UPDATE linked SET story_id = ? WHERE doc_seq = ?", (story, seq))
+            self.conn.execute(
+                "UPDATE events SET story_id = ? WHERE id IN (SELECT event_id FROM incidents"
+                " WHERE doc_seq = ?) AND id NOT IN (SELECT i.event_id FROM incidents i"
+                " WHERE i.event_id IS NOT NULL AND i.doc_seq < ?)",
+                (story, seq, seq),
+            )
+        return len(moved)
+
     def story_of_doc(self, doc_id: str) -> str | None:
         row = self.conn.execute(
             "SELECT l.story_id FROM linked l JOIN documents d ON d.seq = l.doc_seq WHERE d.id = ?",
