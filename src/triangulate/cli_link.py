@@ -281,3 +281,6 @@ def event_show(ctx: click.Context, event_id: int, as_json: bool) -> None:
             f"  member:  {m.doc_id} incident {m.incident} score {m.score}: {'; '.join(m.evidence)}"
         )
     ctx.invoke(claims, event=event_id)
+
+
+from . import cli_bench_link as _cli_bench_link  # noqa: E402,F401
