@@ -31,6 +31,7 @@ from ..understand.types import DocumentAnalysis, EntityMention, EntityType
 from .dates import CalendarDate, combine, parse_calendar
 from .eventcoref import (
     LINK_THRESHOLD,
+    MAX_MEMBERS,
     EventSignature,
     aggregate,
     blocking_keys,
@@ -270,6 +271,7 @@ class Linker:
             return
         resolve_entities(self.links, analysis.entities)
         story = self.links.story_of_doc(doc_id) or self.stories.assign(doc)
+        year_before = self._story_year(story)
         touched = self.links.delete_incidents(doc_id)
         for inc in group_incidents(doc, analysis):
             sig = signature(doc, analysis, inc)
@@ -291,17 +293,29 @@ class Linker:
             touched.add(event_id)
             report.incidents += 1
         self.links.mark_linked(doc_id, LINK.tag, story)
-        # Undated events of the story may get their year from this document.
-        if story is not None:
-            touched |= {
-                e
-                for e in self.links.events_in_stories([story])
-                if (self.links.get_event(e).date or "").startswith("XXXX")
-            }
+        # Undated events of the story get a year when this document changed the story's
+        # year; otherwise they are left alone (rebuilding them all costs as much as the
+        # story is long).
         for event_id in sorted(touched):
             self.refresh_event(event_id)
             report.events_rebuilt += 1
+        if story is not None and self._story_year(story) != year_before:
+            for event_id in sorted(set(self.links.year_unknown_events(story)) - touched):
+                self.refresh_event(event_id)
+                report.events_rebuilt += 1
         report.documents += 1
+
+    def _story_year(self, story: str | None) -> tuple[int, str] | None:
+        """The year a story pins (most common year of its documents' publication dates,
+        else of its events' known dates) and why."""
+        if story is None:
+            return None
+        years = self.links.story_years(story)
+        if not years:
+            return None
+        counts = Counter(y for y, _ in years)
+        year = max(counts, key=lambda y: (counts[y], y))
+        return year, next(e for y, e in years if y == year)
 
     def _place(
         self, doc_id: str, inc: Incident, sig: EventSignature, story: str | None
@@ -316,21 +330,22 @@ class Linker:
         speakers = self.links.entities_of_keys(inc.agents) if inc.kind == "reaction" else set()
         best: tuple[float, int, list[str]] | None = None
         for event_id, _ in self.links.candidate_events(blocking_keys(sig), MAX_CANDIDATES):
-            rows = self.links.event_members(event_id)
-            members = {(d, json.loads(data)["anchor"]) for d, _, data, *_ in rows}
-            if any(d == doc_id for d, _ in members):
+            if self.links.event_has_document(event_id, doc_id):
                 continue  # the document's own incidents were told apart already
-            if members & apart:
+            if apart and self.links.event_anchors(event_id) & apart:
                 continue  # a user split them
+            # Only the most recent members are scored (average linkage is capped), so
+            # the work per candidate does not grow with the event.
+            rows = self.links.recent_members(event_id, MAX_MEMBERS)
             if speakers:
                 # A statement is identified by who makes it: a demand by one ministry
                 # and a demand by a parliament are two events, however alike.
                 theirs = self.links.entities_of_keys(
-                    k for _, _, data, *_ in rows for k in json.loads(data).get("agents", [])
+                    k for data, _ in rows for k in json.loads(data).get("agents", [])
                 )
                 if theirs and not theirs & speakers:
                     continue
-            others = [from_dict(EventSignature, json.loads(r[3])) for r in rows]
+            others = [from_dict(EventSignature, json.loads(sig)) for _, sig in rows]
             s = cluster_score(sig, others, f"event-{event_id}")
             if s.compatible and s.score >= LINK_THRESHOLD and (best is None or s.score > best[0]):
                 best = (s.score, event_id, list(s.evidence))
@@ -464,15 +479,12 @@ class Linker:
                 "combined",
                 f"{best[0].value} in {best[1]}; completed from " + "; ".join(sources),
             )
-        if value.year is None and story is not None:
-            years = self.links.story_years(story)
-            if years:
-                counts = Counter(y for y, _ in years)
-                year = max(counts, key=lambda y: (counts[y], y))
-                why = next(e for y, e in years if y == year)
-                value = replace(value, year=year)
-                method = "inferred"
-                evidence += f"; year {year} from the story {story} ({why})"
+        pinned = self._story_year(story) if value.year is None else None
+        if value.year is None and pinned is not None:
+            year, why = pinned
+            value = replace(value, year=year)
+            method = "inferred"
+            evidence += f"; year {year} from the story {story} ({why})"
         start, end = _interval(value)
         return value.value, start, end, value.precision, method, evidence
 

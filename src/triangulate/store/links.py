@@ -393,6 +393,44 @@ class SQLiteLinks:
             )
         ]
 
+    def event_has_document(self, event_id: int, doc_id: str) -> bool:
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM incidents WHERE event_id = ? AND doc_seq = ? LIMIT 1",
+                (event_id, self.seq_of(doc_id)),
+            ).fetchone()
+            is not None
+        )
+
+    def event_anchors(self, event_id: int) -> set[tuple[str, int]]:
+        return {
+            (r[0], int(r[1]))
+            for r in self.conn.execute(
+                "SELECT d.id, i.anchor FROM incidents i JOIN documents d ON d.seq = i.doc_seq"
+                " WHERE i.event_id = ?",
+                (event_id,),
+            )
+        }
+
+    def recent_members(self, event_id: int, limit: int) -> list[tuple[str, str]]:
+        """(incident JSON, signature JSON) of an event's most recently ingested members,
+        oldest first."""
+        rows = self.conn.execute(
+            "SELECT data, signature FROM incidents WHERE event_id = ?"
+            " ORDER BY doc_seq DESC, idx DESC LIMIT ?",
+            (event_id, limit),
+        ).fetchall()
+        return [(r[0], r[1]) for r in reversed(rows)]
+
+    def year_unknown_events(self, story: str) -> list[int]:
+        return [
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT id FROM events WHERE story_id = ? AND (date LIKE 'XXXX%' OR date_method = 'inferred')",
+                (story,),
+            )
+        ]
+
     def members(self, event_id: int) -> list[EventMember]:
         return [
             EventMember(
