@@ -250,16 +250,7 @@ def feature_names() -> list[str]:
             f"{cat}_top3",
             f"{cat}_near",
         ]
-    names += [
-        "negation_parity_agree",
-        "headline_question",
-        "headline_quotes",
-        "body_question_rate",
-        "body_quote_rate",
-        "log_headline_len",
-        "log_body_len",
-        "log_sentences",
-    ]
+    names += ["negation_parity_agree", *_SHAPE]
     return names
 
 

@@ -567,21 +567,19 @@ class SQLiteLinks:
             ],
         )
 
-    def claims(self, event_id: int | None = None) -> list[Claim]:
-        sql, params = "SELECT data FROM claims", []
+    def _records(self, table: str, cls: type[Any], event_id: int | None, order: str) -> list[Any]:
+        sql, params = f"SELECT data FROM {table}", []
         if event_id is not None:
             sql += " WHERE event_id = ?"
             params.append(event_id)
-        rows = self.conn.execute(sql + " ORDER BY event_id, idx", params)
-        return [from_dict(Claim, json.loads(r[0])) for r in rows]
+        rows = self.conn.execute(f"{sql} ORDER BY {order}", params)
+        return [from_dict(cls, json.loads(r[0])) for r in rows]
+
+    def claims(self, event_id: int | None = None) -> list[Claim]:
+        return self._records("claims", Claim, event_id, "event_id, idx")
 
     def conflicts(self, event_id: int | None = None) -> list[Conflict]:
-        sql, params = "SELECT data FROM conflicts", []
-        if event_id is not None:
-            sql += " WHERE event_id = ?"
-            params.append(event_id)
-        rows = self.conn.execute(sql + " ORDER BY severity DESC, event_id, idx", params)
-        return [from_dict(Conflict, json.loads(r[0])) for r in rows]
+        return self._records("conflicts", Conflict, event_id, "severity DESC, event_id, idx")
 
     # --- stories ---------------------------------------------------------------------
     def stories(self) -> list[StorySummary]:
