@@ -12,7 +12,7 @@ data/incident_roles.json):
 - justification mentions (investigation, accusation, charge) join the nearest operation
   incident within a few sentences, as what an authority says about it;
 - what an accusation or investigation is about ("an investigation into a murder", "linked
-  to multiple murders") is its content, kept as the incident's stated reason and never
+  to several killings") is its content, kept as the incident's stated reason and never
   counted as a component (its figures are not the incident's casualties);
 - every other mention (a demand, a warning, a cancelled visit) is a reaction; mentions of
   the same sentence with the same or no agent form one reaction ("condemned ... and
@@ -174,7 +174,7 @@ def group_incidents(
     # What another mention is about is its content, not an event of its own: a mention
     # whose trigger lies inside another's patient ("demanded a full investigation"), and
     # content-type mentions after a justification's trigger in its sentence
-    # ("investigation into a murder", "group linked to multiple murders").
+    # ("investigation into a murder", "group linked to several killings").
     reason_of: dict[int, int] = {}
     for j in factual:
         mj = mentions[j]

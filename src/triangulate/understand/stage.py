@@ -93,7 +93,7 @@ def _pieces(text: str, block: Block) -> list[Block]:
 
 
 # In a Title Case Headline every word is capitalised, and models read runs of capitals
-# as names ("Baku Face Worst Breakdown" as an organisation). Such runs of three or more
+# as names ("Ministers Face Tough Questions" as an organisation). Such runs of three or more
 # words that no gazetteer knows are dropped from headline-styled blocks.
 TITLE_CASE_SHARE = 0.7
 _FRAGMENT_MIN_WORDS = 3
