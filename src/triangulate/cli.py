@@ -772,4 +772,6 @@ def run(argv: Iterable[str] | None = None) -> int:
 
 
 # The cross-document commands live in their own module; importing it registers them.
+from . import cli_export as _cli_export  # noqa: E402,F401
 from . import cli_link as _cli_link  # noqa: E402,F401
+from . import cli_serve as _cli_serve  # noqa: E402,F401
