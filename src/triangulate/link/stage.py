@@ -39,7 +39,7 @@ from .eventcoref import (
     context_vector,
 )
 from .incidents import Incident, Role, group_incidents, place_containment
-from .types import EventRecord
+from .types import EventRecord, LedgerMember
 
 LINK = stages.register(
     stages.Stage(
@@ -369,49 +369,46 @@ class Linker:
     # --- rebuilding one event -------------------------------------------------------------
 
     def refresh_event(self, event_id: int) -> None:
-        rows = self.links.event_members(event_id)
+        """Rebuild one event from its members: signature, claims, conflicts, stances,
+        date, label and source count. Members whose claims are already stored under the
+        event (their origin is set) are not read again; only new or moved members load
+        their document and analysis, so adding a report to a big event costs about as
+        much as adding it to a small one (conflicts are still found over all claims)."""
+        rows = self.links.ledger_members(event_id)
         if not rows:
             self.links.delete_event(event_id)
             return
-        members: list[Member] = []
-        sigs: list[EventSignature] = []
-        docs: dict[str, Document] = {}
-        for doc_id, _, data, sig_json, _, _ in rows:
-            inc = from_dict(Incident, json.loads(data))
-            doc = docs.get(doc_id) or self.store.get_document(doc_id)
-            docs[doc_id] = doc
-            analysis = self.store.get_analysis(doc_id)
-            if analysis is None:
-                continue
-            root = doc.copy.original if doc.copy else doc.id
-            root_source = (
-                doc.source.key if root == doc.id else self.store.get_document(root).source.key
-            )
-            members.append(
-                Member(
-                    doc,
-                    inc,
-                    analysis.mentions,
-                    analysis.entities,
-                    root,
-                    root_source,
-                    UNDERSTAND.tag,
-                )
-            )
-            sigs.append(from_dict(EventSignature, json.loads(sig_json)))
+        incidents = [from_dict(Incident, json.loads(r.data)) for r in rows]
+        sigs = [from_dict(EventSignature, json.loads(r.signature)) for r in rows]
         event_sig = aggregate(sigs, f"event-{event_id}")
         self.links.set_signature(event_id, event_sig.to_dict(), blocking_keys(event_sig))
-        claims: list[Claim] = []
-        for m in members:
-            claims.extend(build_claims(m, event_id))
-        conflicts = find_conflicts(event_id, claims)
-        self.links.save_ledger(event_id, claims, conflicts)
-        self._stances(members, claims)
+        # A document whose incidents are all built keeps its stored claims.
+        stale = {r.doc_id for r in rows if r.origin is None}
+        keep = {r.seq for r in rows if r.doc_id not in stale}
+        origins: dict[tuple[str, int], str] = {
+            (r.doc_id, r.incident): r.origin for r in rows if r.origin is not None
+        }
+        new_claims: list[Claim] = []
+        for r, inc in zip(rows, incidents, strict=True):
+            if r.doc_id not in stale:
+                continue
+            m = self._member(r.doc_id, inc)
+            if m is None:
+                continue
+            new_claims.extend(build_claims(m, event_id))
+            key = origin(m, m.mentions[inc.members[0].mention])
+            origins[(r.doc_id, r.incident)] = key
+            self.links.set_origin(r.doc_id, r.incident, key)
+        self.links.save_claims(event_id, new_claims, keep=keep)
+        claims = self.links.claims(event_id)
+        self.links.save_conflicts(event_id, find_conflicts(event_id, claims))
+        self._stances(rows, claims)
         current = self.links.get_event(event_id)
-        story = current.story or self.links.story_of_doc(members[0].doc.id)
-        date, start, end, precision, method, evidence = self._date(members, story)
-        origins = {origin(m, m.mentions[m.incident.members[0].mention]) for m in members}
-        types = tuple(dict.fromkeys(t for m in members for t in m.incident.types))
+        story = current.story or self.links.story_of_doc(rows[0].doc_id)
+        date, start, end, precision, method, evidence = self._date(
+            [(inc, r.doc_id) for r, inc in zip(rows, incidents, strict=True)], story
+        )
+        types = tuple(dict.fromkeys(t for inc in incidents for t in inc.types))
         place = _most_common(c.value for c in claims if c.property is Property.PLACE)
         label = ", ".join(t.replace("_", " ") for t in types[:3]) + (
             f" in {place}" if place else ""
@@ -420,7 +417,7 @@ class Linker:
             EventRecord(
                 id=event_id,
                 story=story,
-                kind=members[0].incident.kind,
+                kind=incidents[0].kind,
                 types=types,
                 label=label,
                 date=date,
@@ -430,38 +427,54 @@ class Linker:
                 date_method=method,
                 date_evidence=evidence,
                 place=place,
-                documents=len({m.doc.id for m in members}),
-                sources=len(origins),
+                documents=len({r.doc_id for r in rows}),
+                sources=len(set(origins.values())),
             )
         )
 
-    def _stances(self, members: Sequence[Member], claims: Sequence[Claim]) -> None:
+    def _member(self, doc_id: str, inc: Incident) -> Member | None:
+        """What the ledger needs of one document's incident (None when unanalysed)."""
+        analysis = self.store.get_analysis(doc_id)
+        if analysis is None:
+            return None
+        doc = self.store.get_document(doc_id)
+        root = doc.copy.original if doc.copy else doc.id
+        root_source = doc.source.key if root == doc.id else self.store.get_document(root).source.key
+        return Member(
+            doc, inc, analysis.mentions, analysis.entities, root, root_source, UNDERSTAND.tag
+        )
+
+    def _stances(self, rows: Sequence[LedgerMember], claims: Sequence[Claim]) -> None:
         """Each member's stance toward the event's headline claim (the first reporter's
         sentence) and toward the stated reason, when the event has one. Only events with
-        more than one document get stances: a lone report trivially supports itself."""
-        docs = {m.doc.id for m in members}
-        if len(docs) < 2 or not claims:
-            for m in members:
-                self.links.set_stances(m.doc.id, m.incident.index, [])
-            return
-        first = min(claims, key=lambda c: (c.published or "9999", c.seq))
-        targets = [("event", first.evidence[0].text)] if first.evidence else []
-        reasons = [c for c in claims if c.property is Property.REASON and c.evidence]
-        if reasons:
-            r = min(reasons, key=lambda c: (c.published or "9999", c.seq))
-            targets.append(("stated_reason", r.evidence[0].text))
-        for m in members:
-            found = [stance_toward(text, m.doc, target).to_dict() for target, text in targets]
-            self.links.set_stances(m.doc.id, m.incident.index, found)
+        more than one document get stances: a lone report trivially supports itself.
+        A member already judged against the same sentences is not judged again."""
+        targets: list[tuple[str, str]] = []
+        if len({r.doc_id for r in rows}) >= 2 and claims:
+            first = min(claims, key=lambda c: (c.published or "9999", c.seq))
+            if first.evidence:
+                targets.append(("event", first.evidence[0].text))
+            reasons = [c for c in claims if c.property is Property.REASON and c.evidence]
+            if reasons:
+                r = min(reasons, key=lambda c: (c.published or "9999", c.seq))
+                targets.append(("stated_reason", r.evidence[0].text))
+        docs: dict[str, Document] = {}
+        for row in rows:
+            if [(s.get("target"), s.get("claim")) for s in row.stance] == targets:
+                continue
+            doc = docs.get(row.doc_id) or self.store.get_document(row.doc_id)
+            docs[row.doc_id] = doc
+            found = [stance_toward(text, doc, target).to_dict() for target, text in targets]
+            self.links.set_stances(row.doc_id, row.incident, found)
 
     def _date(
-        self, members: Sequence[Member], story: str | None
+        self, members: Sequence[tuple[Incident, str]], story: str | None
     ) -> tuple[str | None, str | None, str | None, str, str, str]:
         dated: list[tuple[CalendarDate, str]] = []
-        for m in members:
-            d = parse_calendar(m.incident.date)
+        for inc, doc_id in members:
+            d = parse_calendar(inc.date)
             if d is not None:
-                dated.append((d, m.doc.id))
+                dated.append((d, doc_id))
         if not dated:
             return None, None, None, "unknown", "unknown", ""
         value, lent = combine([d for d, _ in dated])

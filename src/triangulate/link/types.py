@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..records import Record
 
@@ -58,3 +59,16 @@ class StorySummary(Record):
     first: str | None  # earliest known event date
     last: str | None
     titles: tuple[str, ...]  # a few document titles
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerMember(Record):
+    """One incident of an event as a ledger rebuild reads it back."""
+
+    doc_id: str
+    seq: int
+    incident: int
+    data: str  # Incident record JSON
+    signature: str  # EventSignature JSON
+    origin: str | None  # set once its claims are stored under the event
+    stance: list[dict[str, Any]]

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import NotFound
 from ..ledger.types import Claim, Conflict
-from ..link.types import Entity, EventMember, EventRecord, StorySummary
+from ..link.types import Entity, EventMember, EventRecord, LedgerMember, StorySummary
 from ..records import from_dict
 
 
@@ -312,8 +312,14 @@ class SQLiteLinks:
         if row is None:
             raise NotFound(f"no incident {idx} in document {doc_id}")
         self.conn.execute(
-            "UPDATE incidents SET event_id = ?, score = NULL, evidence = ? WHERE doc_seq = ? AND idx = ?",
+            "UPDATE incidents SET event_id = ?, score = NULL, evidence = ?, origin = NULL"
+            " WHERE doc_seq = ? AND idx = ?",
             (event_id, json.dumps(list(evidence)), seq, idx),
+        )
+        # The document's claims in the event it left were stored together: have them
+        # rebuilt without this incident.
+        self.conn.execute(
+            "UPDATE incidents SET origin = NULL WHERE doc_seq = ? AND event_id = ?", (seq, row[0])
         )
         return int(row[0])
 
@@ -379,7 +385,9 @@ class SQLiteLinks:
         )
 
     def delete_event(self, event_id: int) -> None:
-        self.conn.execute("UPDATE incidents SET event_id = NULL WHERE event_id = ?", (event_id,))
+        self.conn.execute(
+            "UPDATE incidents SET event_id = NULL, origin = NULL WHERE event_id = ?", (event_id,)
+        )
         self.conn.execute("DELETE FROM events WHERE id = ?", (event_id,))
 
     def event_members(self, event_id: int) -> list[tuple[str, int, str, str, float | None, str]]:
@@ -392,6 +400,24 @@ class SQLiteLinks:
                 (event_id,),
             )
         ]
+
+    def ledger_members(self, event_id: int) -> list[LedgerMember]:
+        """An event's members with what a ledger rebuild reuses (origin, stances)."""
+        return [
+            LedgerMember(r[0], int(r[1]), int(r[2]), r[3], r[4], r[5], json.loads(r[6]))
+            for r in self.conn.execute(
+                "SELECT d.id, d.seq, i.idx, i.data, i.signature, i.origin, i.stance"
+                " FROM incidents i JOIN documents d ON d.seq = i.doc_seq"
+                " WHERE i.event_id = ? ORDER BY d.seq, i.idx",
+                (event_id,),
+            )
+        ]
+
+    def set_origin(self, doc_id: str, idx: int, origin: str) -> None:
+        self.conn.execute(
+            "UPDATE incidents SET origin = ? WHERE doc_seq = ? AND idx = ?",
+            (origin, self.seq_of(doc_id), idx),
+        )
 
     def event_has_document(self, event_id: int, doc_id: str) -> bool:
         return (
@@ -534,17 +560,23 @@ class SQLiteLinks:
         return out
 
     # --- ledger ---------------------------------------------------------------------
-    def save_ledger(
-        self, event_id: int, claims: Sequence[Claim], conflicts: Sequence[Conflict]
-    ) -> None:
-        self.conn.execute("DELETE FROM claims WHERE event_id = ?", (event_id,))
-        self.conn.execute("DELETE FROM conflicts WHERE event_id = ?", (event_id,))
+    def save_claims(self, event_id: int, claims: Sequence[Claim], keep: Iterable[int] = ()) -> None:
+        """Replace an event's claims, except those stored for the documents in ``keep``
+        (seqs): a rebuild writes what changed, not the whole ledger."""
+        kept = sorted(set(keep))
+        self.conn.execute(
+            f"DELETE FROM claims WHERE event_id = ? AND doc_seq NOT IN ({','.join('?' * len(kept))})",
+            (event_id, *kept),
+        )
+        top = self.conn.execute(
+            "SELECT COALESCE(MAX(idx), -1) FROM claims WHERE event_id = ?", (event_id,)
+        ).fetchone()[0]
         self.conn.executemany(
             "INSERT INTO claims (event_id, idx, property, doc_seq, data) VALUES (?, ?, ?, ?, ?)",
             [
                 (
                     event_id,
-                    i,
+                    top + 1 + i,
                     c.property.value,
                     self.seq_of(c.doc_id),
                     json.dumps(c.to_dict(), ensure_ascii=False),
@@ -552,6 +584,9 @@ class SQLiteLinks:
                 for i, c in enumerate(claims)
             ],
         )
+
+    def save_conflicts(self, event_id: int, conflicts: Sequence[Conflict]) -> None:
+        self.conn.execute("DELETE FROM conflicts WHERE event_id = ?", (event_id,))
         self.conn.executemany(
             "INSERT INTO conflicts (event_id, idx, property, kind, severity, data) VALUES (?, ?, ?, ?, ?, ?)",
             [
@@ -576,7 +611,9 @@ class SQLiteLinks:
         return [from_dict(cls, json.loads(r[0])) for r in rows]
 
     def claims(self, event_id: int | None = None) -> list[Claim]:
-        return self._records("claims", Claim, event_id, "event_id, idx")
+        # Document order, then the order one document's claims were built in: the same
+        # order whether the ledger was built at once or member by member.
+        return self._records("claims", Claim, event_id, "event_id, doc_seq, idx")
 
     def conflicts(self, event_id: int | None = None) -> list[Conflict]:
         return self._records("conflicts", Conflict, event_id, "severity DESC, event_id, idx")
