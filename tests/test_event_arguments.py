@@ -21,6 +21,7 @@ PARAGRAPHS = [
     "Moscow ordered raids on the offices of two charities.",
     "Russia's Interior Ministry said officers arrested five men in Yekaterinburg.",
     "Two journalists died after the police operation.",
+    "Two cousins, Anar and Rauf Guliyev, died after the clashes, and dozens of students were detained.",
 ]
 
 
@@ -75,3 +76,11 @@ def test_the_subject_of_an_undergoer_verb_is_the_victim(mentions) -> None:  # ty
     m = _in(mentions, "Two journalists died", "killing")
     assert not m.agents
     assert [p.text for p in m.patients] == ["Two journalists"]
+
+
+def test_coordinated_clause_with_its_own_subject_borrows_none(  # type: ignore[no-untyped-def]
+    mentions,
+) -> None:
+    m = _in(mentions, "dozens of students were detained", "arrest")
+    assert not [a.text for a in m.agents if "Guliyev" in a.text]
+    assert any("dozens" in a.text for a in m.patients)

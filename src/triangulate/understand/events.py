@@ -278,6 +278,10 @@ def _arguments(
 _LIGHT_DEPS = frozenset({"dobj", "obj", "attr", "pobj"})
 
 
+# Any subject, active or passive: a verb that has one does not borrow its neighbour's.
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "csubj", "csubjpass", "expl"})
+
+
 def _parse_arguments(
     tokens: Sequence[Token], trigger: int, entities: Sequence[EntityMention]
 ) -> tuple[list[Argument], list[Argument]]:
@@ -319,9 +323,21 @@ def _parse_arguments(
     ):
         node = noun
     head = tokens[node].head
-    if not agents and tokens[trigger].dep == "conj" and head is not None and head != trigger:
+    own_subject = any(
+        t.head == trigger and (t.dep in _SUBJECT_DEPS or t.dep in ("auxpass", "aux:pass"))
+        for t in tokens
+    )
+    if (
+        not agents
+        and not own_subject
+        and tokens[trigger].dep == "conj"
+        and head is not None
+        and head != trigger
+    ):
         # "condemned the actions and demanded an investigation": a coordinated verb
-        # shares the subject of the first one.
+        # shares the subject of the first one. Not a clause with a subject of its own or
+        # a passive one ("two men died and dozens were detained": the dead did not
+        # detain anyone).
         for j, tok in enumerate(tokens):
             if tok.head == head and tok.dep in _AGENT_DEPS and tok.dep != "agent" and j != head:
                 agents.extend(_arguments(tokens, j, entities))
