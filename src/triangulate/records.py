@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,38 +213,67 @@ class Document(Record):
 
 def from_dict(cls: type[Any], data: Any) -> Any:
     """Rebuild a record (nested records, enums, tuples, optionals) from ``to_dict`` output."""
+    convert: Callable[[Any], Any] = _converter(cls)  # type: ignore[arg-type]
+    return convert(data)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@functools.cache
+def _converter(tp: Any) -> Callable[[Any], Any]:
+    """The function that rebuilds a value of type ``tp``, made once per type: reading
+    stored analyses back builds hundreds of thousands of small records, and working out
+    what to do from the annotation for every value was most of that cost."""
     import types
     import typing
 
-    def build(tp: Any, value: Any) -> Any:
-        if value is None:
-            return None
-        origin = typing.get_origin(tp)
-        if origin in (typing.Union, types.UnionType):
-            options = [a for a in typing.get_args(tp) if a is not type(None)]
-            return build(options[0], value) if len(options) == 1 else value
-        if origin is tuple:
-            args = typing.get_args(tp)
-            if len(args) == 2 and args[1] is Ellipsis:
-                return tuple(build(args[0], v) for v in value)
-            return tuple(build(a, v) for a, v in zip(args, value, strict=True))
-        if origin is list:
-            (arg,) = typing.get_args(tp)
-            return [build(arg, v) for v in value]
-        if origin in (frozenset, set):
-            (arg,) = typing.get_args(tp)
-            return origin(build(arg, v) for v in value)
-        if isinstance(tp, type) and issubclass(tp, enum.Enum):
-            return tp(value)
-        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-            hints = typing.get_type_hints(tp)
-            return tp(
-                **{
-                    f.name: build(hints[f.name], value[f.name])
-                    for f in dataclasses.fields(tp)
-                    if f.name in value
-                }
-            )
-        return value
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
+        inner = _converter(options[0]) if len(options) == 1 else _same
+        return lambda v: None if v is None else inner(v)
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _converter(args[0])
+            return lambda v: None if v is None else tuple(item(x) for x in v)
+        items = [_converter(a) for a in args]
+        return lambda v: None if v is None else tuple(f(x) for f, x in zip(items, v, strict=True))
+    if origin is list:
+        (arg,) = typing.get_args(tp)
+        item = _converter(arg)
+        return lambda v: None if v is None else [item(x) for x in v]
+    if origin in (frozenset, set):
+        (arg,) = typing.get_args(tp)
+        item, kind = _converter(arg), origin
+        return lambda v: None if v is None else kind(item(x) for x in v)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        enum_type = tp
+        return lambda v: None if v is None else enum_type(v)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        record = tp
+        # Filled on first use, not here: a record type may contain itself.
+        fields: list[tuple[str, Callable[[Any], Any]]] = []
 
-    return build(cls, data)
+        def build(v: Any) -> Any:
+            if v is None:
+                return None
+            if not fields:
+                fields.extend((name, _converter(hint)) for name, hint in _fields(record))
+            return record(**{name: f(v[name]) for name, f in fields if name in v})
+
+        return build
+    return _same
+
+
+@functools.cache
+def _fields(tp: type[Any]) -> tuple[tuple[str, Any], ...]:
+    """A record class's fields with their resolved types. Resolving the annotations
+    (strings under ``from __future__ import annotations``) compiles and evaluates each one;
+    done per record that was most of the cost of reading stored analyses back."""
+    import typing
+
+    hints = typing.get_type_hints(tp)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(tp))
