@@ -70,27 +70,37 @@ def run(data: Path, split: str = "dev", *, limit: int | None = None) -> dict[str
         backend = backend_for(lang, settings)
         if backend is not None:
             backend.analyse("Warm up.", parse=True)
+    # One-time costs stay out of both timings, as spaCy's model load does: the whole
+    # stage runs once on a document that is not measured (the gazetteer's patterns,
+    # lexicons and the English lookups are built on first use).
+    analyse_documents([_as_document(-1, texts[0])], settings)
 
-    start = time.perf_counter()
+    # Both sides are timed in wall-clock and in CPU seconds of this process. The ratio is
+    # taken on CPU time ("per core"): on a shared machine other processes stretch the
+    # wall clock of whichever side happens to run while they are busy.
+    bare_wall, bare_cpu = time.perf_counter(), time.process_time()
     for _ in nlp.pipe(texts, batch_size=32, n_process=1):
         pass
-    bare = time.perf_counter() - start
+    bare_wall, bare_cpu = time.perf_counter() - bare_wall, time.process_time() - bare_cpu
 
-    start = time.perf_counter()
+    ours_wall, ours_cpu = time.perf_counter(), time.process_time()
     mentions = 0
     docs = [_as_document(n, text) for n, text in enumerate(texts)]
     for k in range(0, len(docs), BATCH_DOCUMENTS):
         mentions += sum(
             len(r.mentions) for r in analyse_documents(docs[k : k + BATCH_DOCUMENTS], settings)
         )
-    ours = time.perf_counter() - start
+    ours_wall, ours_cpu = time.perf_counter() - ours_wall, time.process_time() - ours_cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "documents": len(texts),
         "words": words,
-        "bare_spacy_words_per_s": round(words / bare, 1),
-        "understanding_words_per_s": round(words / ours, 1),
-        "ratio_vs_bare_spacy": round(bare / ours, 3),
+        "bare_spacy_words_per_cpu_s": round(words / bare_cpu, 1),
+        "understanding_words_per_cpu_s": round(words / ours_cpu, 1),
+        "ratio_vs_bare_spacy": round(bare_cpu / ours_cpu, 3),
+        "bare_spacy_words_per_s": round(words / bare_wall, 1),
+        "understanding_words_per_s": round(words / ours_wall, 1),
+        "ratio_wall_clock": round(bare_wall / ours_wall, 3),
         "event_mentions": mentions,
         "peak_rss_mb": round(peak, 1),
         "model": settings.english_model,
