@@ -109,3 +109,18 @@ class CorrectionError(TriangulateError):
     """A user correction (merge, split, rename, delete) that cannot be applied."""
 
     code = "correction"
+
+
+# --- exports and briefs ------------------------------------------------------------
+
+
+class ExportError(TriangulateError):
+    code = "export"
+
+
+class UnknownFormat(ExportError):
+    code = "unknown-format"
+
+
+class OutputNotWritable(ExportError):
+    code = "not-writable"
