@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DB ?= demo.db
 
-.PHONY: setup demo test lint typecheck unit bench clean
+.PHONY: setup demo serve test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml requirements/english-model.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required: apt-get install python3.11)"; exit 2; }
@@ -23,6 +23,10 @@ setup: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/triangulate --db $(DB) demo examples
+
+# The workspace on http://127.0.0.1:8765/ over the demo store (run `make demo` first).
+serve: $(STAMP)
+	$(VENV)/bin/triangulate --db $(DB) serve
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests
@@ -49,4 +53,4 @@ bench: $(STAMP)
 	$(VENV)/bin/triangulate bench ecbplus
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm bench-out
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm bench-out test-artifacts

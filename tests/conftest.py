@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -78,3 +81,31 @@ def analysed_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         report = analyse(store, settings)
         assert not report.failed and len(report.analysed) == 16, report.failed
     return db
+
+
+# STACK.md: Debian's chromium under Playwright, headless, without sandbox (root in CI),
+# and without the background traffic an offline machine cannot serve.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Debian chromium per test session. In CI (CI=true) a missing chromium fails the
+    browser tests loudly: they must run there, not skip."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        message = (
+            "Debian's chromium is not installed (apt-get install -y chromium; .ci/run does it)"
+        )
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"browser tests cannot run in CI: {message}")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -503,28 +503,21 @@ def test_document_text_with_html_comes_out_inert(payload_db: Path) -> None:
             assert "<script" not in value and "<img" not in value and "<iframe" not in value
 
 
-def test_html_brief_runs_nothing_in_a_browser(payload_db: Path, tmp_path: Path) -> None:
+def test_html_brief_runs_nothing_in_a_browser(  # type: ignore[no-untyped-def]
+    payload_db: Path, tmp_path: Path, browser
+) -> None:
     """The payload page opened in Chromium: no dialog, no request beyond the page itself."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian chromium is not installed (see STACK.md)")
     page_file = tmp_path / "brief.html"
     assert run(payload_db, "report", "--out", str(page_file)).exit_code == 0
     dialogs: list[str] = []
     requests: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page()
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.on("request", lambda r: requests.append(r.url))
-        page.goto(page_file.as_uri())
-        page.hover("text=Evil Wire")  # the onmouseover payload, had it become an attribute
-        shown = page.locator("td a").first.inner_text()
-        browser.close()
+    page = browser.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(page_file.as_uri())
+    page.hover("text=Evil Wire")  # the onmouseover payload, had it become an attribute
+    shown = page.locator("td a").first.inner_text()
+    page.close()
     assert dialogs == [] and requests == [page_file.as_uri()]
     assert PAYLOAD in shown  # the title is there, as text
 

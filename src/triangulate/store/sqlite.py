@@ -605,6 +605,16 @@ def _published(row: sqlite3.Row) -> PublishedDate:
 
 
 def _statements(sql: str) -> list[str]:
-    # Our migrations hold no semicolons inside strings or triggers; splitting is safe.
+    # Split on semicolons, but rejoin pieces until SQLite calls the statement complete:
+    # a trigger body (BEGIN ...; ...; END) holds semicolons of its own.
     lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    out: list[str] = []
+    pending = ""
+    for piece in "\n".join(lines).split(";"):
+        pending = f"{pending};{piece}" if pending else piece
+        if pending.strip() and sqlite3.complete_statement(pending + ";"):
+            out.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        out.append(pending.strip())
+    return out
