@@ -271,8 +271,11 @@ class SQLiteLinks:
         score: float | None,
         evidence: Sequence[str],
     ) -> None:
+        # A plain INSERT: a document's incidents are deleted before it is linked again,
+        # and a REPLACE would skip the delete triggers that keep the event facets
+        # (migration 0006) counted right.
         self.conn.execute(
-            "INSERT OR REPLACE INTO incidents (doc_seq, idx, anchor, data, signature, event_id, score, evidence)"
+            "INSERT INTO incidents (doc_seq, idx, anchor, data, signature, event_id, score, evidence)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 self.seq_of(doc_id),
