@@ -5,9 +5,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections.abc import Sequence
+from pathlib import Path
 
+import numpy as np
 import pytest
 
+from triangulate.link.embed import DIM, EmbeddingCache, TextEmbedder, quantise
 from triangulate.link.eventcoref import (
     LINK_THRESHOLD,
     EventSignature,
@@ -20,6 +24,7 @@ from triangulate.link.eventcoref import (
     date_gap,
     dates_compatible,
     families_of,
+    meaning_cosine,
     pair_score,
 )
 from triangulate.records import from_dict
@@ -336,3 +341,91 @@ def test_online_linker_is_deterministic_and_incremental() -> None:
         ["en/3"],
         ["ru/2"],
     ]
+
+
+# --- trigger embeddings ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def embedder() -> TextEmbedder:
+    return TextEmbedder()
+
+
+def test_embeddings_are_unit_rows_and_cross_lingual(embedder: TextEmbedder) -> None:
+    words = ["arrested", "задержаны", "həbs edildi", "earthquake"]
+    rows = embedder.embed(words, query=True)
+    assert rows.shape == (4, DIM)
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)
+    sims = rows @ rows.T
+    # an arrest in Russian and in Azerbaijani is closer to "arrested" than an earthquake
+    assert sims[0, 1] > sims[0, 3] and sims[0, 2] > sims[0, 3]
+    assert embedder.embed([], query=True).shape == (0, DIM)
+
+
+def test_quantised_cosine_matches_the_float_cosine(embedder: TextEmbedder) -> None:
+    a, b = embedder.embed(["arrested", "detained"], query=True)
+    qa, qb = quantise(a), quantise(b)
+    assert len(qa) == DIM and max(map(abs, qa)) <= 127
+    assert abs(meaning_cosine(qa, qb) - float(a @ b)) < 0.005
+    assert abs(meaning_cosine(qa, qb, at_least=0.5) - float(a @ b)) < 0.005  # near: exact
+    far = quantise(embedder.embed(["earthquake"], query=True)[0])
+    assert abs(meaning_cosine(qa, far, at_least=0.99) - meaning_cosine(qa, far)) < 0.02
+    assert meaning_cosine(qa, ()) == 0.0
+    assert meaning_cosine(qa, qa[:10]) == 0.0  # vectors of different models never compare
+    assert quantise([0.0, 0.0]) == ()
+
+
+def test_similar_triggers_add_evidence_only_when_both_sides_have_them(
+    embedder: TextEmbedder,
+) -> None:
+    arrested, detained, killed = (
+        quantise(v) for v in embedder.embed(["arrested", "detained", "killed"], query=True)
+    )
+    a = sig("d1/1", lemmas=frozenset({"arrest"}), story="s", meaning=arrested)
+    b = sig("d2/1", lemmas=frozenset({"detain"}), story="s", meaning=detained)
+    plain = pair_score(a, dataclasses.replace(b, meaning=()))
+    assert plain == pair_score(dataclasses.replace(a, meaning=()), b)  # one side: no effect
+    similar = pair_score(a, b)
+    assert similar.score > plain.score
+    assert any(e.startswith("similar triggers") for e in similar.evidence)
+    # related but different acts stay under the knot: no evidence either way
+    assert pair_score(a, dataclasses.replace(b, meaning=killed)).score == plain.score
+    # a shared lemma already says it: the embedding adds nothing on top
+    same = dataclasses.replace(b, lemmas=frozenset({"arrest"}))
+    assert pair_score(a, same) == pair_score(a, dataclasses.replace(same, meaning=()))
+
+
+def test_signature_with_meaning_round_trips_and_old_records_load() -> None:
+    s = dataclasses.replace(ARREST, meaning=(3, -127, 0, 64))
+    assert from_dict(EventSignature, json.loads(json.dumps(s.to_dict()))) == s
+    old = ARREST.to_dict()
+    del old["meaning"]  # stored before the field existed
+    assert from_dict(EventSignature, old) == ARREST
+
+
+class CountingEmbedder(TextEmbedder):
+    """The real model, counting the texts it is asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def embed(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        self.asked.extend(texts)
+        return super().embed(texts, query=query)
+
+
+def test_embedding_cache_embeds_each_text_once(tmp_path: Path) -> None:
+    first = CountingEmbedder()
+    cache = EmbeddingCache(tmp_path, "trigger", first)
+    rows = cache.get_many(["shot", "killed", "shot"], query=True)
+    assert first.asked == ["killed", "shot"] and cache.size == 2
+    assert np.array_equal(rows[0], rows[2])
+    second = CountingEmbedder()
+    again = EmbeddingCache(tmp_path, "trigger", second).get_many(["killed", "shot"], query=True)
+    assert second.asked == []  # read back from disk
+    assert np.allclose(again, rows[1:], atol=1e-6)
+    with pytest.raises(ValueError, match="plain name"):
+        EmbeddingCache(tmp_path, "../x")
+    with pytest.raises(ValueError, match="threads"):
+        TextEmbedder(threads=0)

@@ -9,8 +9,10 @@ English spaCy model, the trigger's argument words from its parse, our event type
 the triggers of ``data/event_types.json``, the date attached to the trigger by our timex
 normaliser (anchored on the document's dateline when it has one: ECB+ documents have no
 publication date), places and participants from our English backend's entities
-(``translit_key`` keys), figures from our quantity finder, context from the sentence.
-Only the sentences holding a mention are analysed.
+(``translit_key`` keys), figures from our quantity finder, context from the sentence,
+and the embedding of the mention's words (link/embed.py, multilingual-e5-small, cached
+under bench-out/ecbplus so a second run embeds nothing). Only the sentences holding a
+mention are analysed. The same linker without embeddings is scored beside it.
 
 A diagnostic is scored beside them: the same linker with gold sub-topics as stories
 (an oracle, not the protocol), which shows what story errors cost.
@@ -364,6 +366,7 @@ class MentionFeatures:
     context: str
     figures: tuple[tuple[str, int], ...]
     arguments: tuple[str, ...] = ()  # lemmas (or entity keys) of the trigger's arguments
+    trigger: str = ""  # the mention's words as written (embedded for the linker)
 
 
 _PLACE_TYPES = frozenset({"LOC"})
@@ -476,6 +479,7 @@ def extract_features(docs: Sequence[EcbDocument]) -> list[MentionFeatures]:
                         sorted({e.key for e in ents if e.type.value in _PARTICIPANT_TYPES})
                     ),
                     context=sent.text,
+                    trigger=" ".join(doc.text[s:e] for s, e in spans),
                     figures=sent.figures,
                     arguments=arguments,
                 )
@@ -697,8 +701,11 @@ def stem(word: str) -> str:
     return w
 
 
-def signature(f: MentionFeatures, story: str | None) -> EventSignature:
-    """The linker's view of one mention: lemma and stem, and what our tools read."""
+def signature(
+    f: MentionFeatures, story: str | None, meaning: tuple[int, ...] = ()
+) -> EventSignature:
+    """The linker's view of one mention: lemma and stem, what our tools read, and the
+    trigger's quantised embedding when the caller has one."""
     return EventSignature(
         ref=f.ref,
         doc=f.doc,
@@ -711,6 +718,7 @@ def signature(f: MentionFeatures, story: str | None) -> EventSignature:
         story=story,
         figures=f.figures,
         arguments=frozenset(f.arguments),
+        meaning=meaning,
     )
 
 
@@ -746,8 +754,44 @@ def same_lemma(features: Sequence[MentionFeatures], story_of: Mapping[str, str])
     return [[str(m) for m in c] for c in clusters_from_labels(labels)]
 
 
-def run(data: Path, split: str, limit: int | None = None) -> dict[str, Any]:
-    """Score the event linker on ``split``, beside all-singletons and same-lemma-in-story."""
+# Where trigger embeddings are kept between runs (git-ignored; relative to the folder the
+# benchmark runs in, the repository root for the CLI and the tests).
+EMBEDDING_CACHE = Path("bench-out") / "ecbplus"
+
+
+def trigger_meanings(
+    features: Sequence[MentionFeatures], cache_dir: Path | None = EMBEDDING_CACHE
+) -> tuple[dict[str, tuple[int, ...]], int]:
+    """Mention -> quantised embedding of its trigger words (embedded as E5 queries:
+    short phrases), and how many distinct texts had to be embedded (the rest came from
+    the cache). Lower-cased: "Struck" and "struck" are one text."""
+    from ..link.embed import EmbeddingCache, TextEmbedder, quantise
+
+    texts = [(f.trigger or f.lemma).strip().lower() for f in features]
+    embedder = TextEmbedder()
+    if cache_dir is None:
+        distinct = sorted(set(texts))
+        rows = dict(zip(distinct, embedder.embed(distinct, query=True), strict=True))
+        return {f.ref: quantise(rows[t]) for f, t in zip(features, texts, strict=True)}, len(
+            distinct
+        )
+    cache = EmbeddingCache(cache_dir, "trigger", embedder)
+    before = cache.size
+    vectors = cache.get_many(texts, query=True)
+    meanings = {f.ref: quantise(v) for f, v in zip(features, vectors, strict=True)}
+    return meanings, cache.size - before
+
+
+def run(
+    data: Path,
+    split: str,
+    limit: int | None = None,
+    embeddings: bool = True,
+    cache_dir: Path | None = EMBEDDING_CACHE,
+) -> dict[str, Any]:
+    """Score the event linker on ``split``, beside all-singletons and same-lemma-in-story.
+    With ``embeddings`` the signatures carry trigger embeddings (link/embed.py), and the
+    linker without them is scored too, as an ablation."""
     started = time.perf_counter()
     docs = load(data, split, limit)
     gold = clusters_from_labels({m.ref: m.chain for d in docs for m in d.mentions})
@@ -758,11 +802,18 @@ def run(data: Path, split: str, limit: int | None = None) -> dict[str, Any]:
     features = extract_features(docs)
     read_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    sigs = [signature(f, story_of[f.doc]) for f in features]
+    meanings: dict[str, tuple[int, ...]] = {}
+    embedded = 0
+    if embeddings:
+        meanings, embedded = trigger_meanings(features, cache_dir)
+    embed_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    sigs = [signature(f, story_of[f.doc], meanings.get(f.ref, ())) for f in features]
     ours = link(sigs)
     link_s = time.perf_counter() - t0
     gold_story = {d.doc_id: d.subtopic for d in docs}
-    oracle = link([signature(f, gold_story[f.doc]) for f in features])
+    oracle = link([signature(f, gold_story[f.doc], meanings.get(f.ref, ())) for f in features])
+    plain = link([signature(f, story_of[f.doc]) for f in features]) if embeddings else ours
     return {
         "split": split,
         "setting": SETTING,
@@ -772,13 +823,17 @@ def run(data: Path, split: str, limit: int | None = None) -> dict[str, Any]:
         "predicted_stories": len(set(story_of.values())),
         "gold_subtopics": len(set(gold_story.values())),
         "threshold": LINK_THRESHOLD,
+        "embeddings": embeddings,
         "ours": score(gold, ours),
+        "ours_without_embeddings": score(gold, plain),
         "singletons": score(gold, [[f.ref] for f in features]),
         "same_lemma_in_story": score(gold, same_lemma(features, story_of)),
         "oracle_gold_subtopics": score(gold, oracle),
+        "texts_embedded": embedded,
         "seconds": {
             "stories": round(stories_s, 2),
             "read": round(read_s, 2),
+            "embed": round(embed_s, 2),
             "link": round(link_s, 2),
             "total": round(time.perf_counter() - started, 2),
         },
@@ -795,6 +850,7 @@ def table(result: dict[str, Any]) -> str:
     ]
     for name, key in (
         ("ours (online linker)", "ours"),
+        ("ours without trigger embeddings", "ours_without_embeddings"),
         ("reference: all singletons", "singletons"),
         ("reference: same lemma in story", "same_lemma_in_story"),
         ("oracle: ours with gold sub-topics", "oracle_gold_subtopics"),
@@ -808,7 +864,7 @@ def table(result: dict[str, Any]) -> str:
     lines.append(f"CoNLL F1 ours / same-lemma reference: {ours / lemma if lemma else 0.0:.3f}")
     sec = result["seconds"]
     lines.append(
-        f"time: stories {sec['stories']} s, reading {sec['read']} s, linking {sec['link']} s, "
-        f"total {sec['total']} s"
+        f"time: stories {sec['stories']} s, reading {sec['read']} s, embedding {sec['embed']} s "
+        f"({result['texts_embedded']} new texts), linking {sec['link']} s, total {sec['total']} s"
     )
     return "\n".join(lines)
