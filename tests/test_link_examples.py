@@ -153,3 +153,20 @@ def test_ledger_built_member_by_member_equals_a_full_rebuild(  # type: ignore[no
             for event_id in before[0]:
                 linker.refresh_event(event_id)
         assert _ledger_snapshot(linker.links) == before
+
+
+def test_incidents_carry_their_trigger_meaning(demo) -> None:  # type: ignore[no-untyped-def]
+    """The link stage embeds each incident's trigger (multilingual-e5-small) so that
+    translations and synonyms of a trigger count as evidence; the same words in two
+    languages land close, different acts further apart."""
+    store, _, _, _ = demo
+    sigs = [json.loads(r[0]) for r in store.conn.execute("SELECT signature FROM incidents")]
+    assert sigs and all(len(s.get("meaning", ())) == 384 for s in sigs)
+    from triangulate.link.eventcoref import meaning_cosine
+    from triangulate.link.stage import Meanings
+
+    meanings = Meanings()
+    en, ru, other = meanings.of(["detained", "задержаны", "celebrated"])
+    assert meanings.unavailable is None
+    assert meaning_cosine(en, ru) > meaning_cosine(en, other)
+    assert meanings.of(["detained"]) == [en]  # remembered, not embedded again

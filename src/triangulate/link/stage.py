@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 
 from .. import stages
+from ..errors import ModelMissing
 from ..ledger.claims import Member, build_claims, origin
 from ..ledger.conflicts import find_conflicts
 from ..ledger.stance import stance_toward
@@ -27,8 +28,9 @@ from ..store.links import SQLiteLinks
 from ..store.sqlite import SQLiteStore
 from ..understand.entities import translit_key
 from ..understand.stage import UNDERSTAND
-from ..understand.types import DocumentAnalysis, EntityMention, EntityType
+from ..understand.types import DocumentAnalysis, EntityMention, EntityType, EventMention
 from .dates import CalendarDate, combine, parse_calendar
+from .embed import TextEmbedder, quantise
 from .eventcoref import (
     LINK_THRESHOLD,
     MAX_MEMBERS,
@@ -166,9 +168,50 @@ def resolve_entities(links: SQLiteLinks, mentions: Sequence[EntityMention]) -> d
 # --- signatures -----------------------------------------------------------------------
 
 
-def signature(doc: Document, analysis: DocumentAnalysis, inc: Incident) -> EventSignature:
-    ms = analysis.mentions
-    used = [ms[i] for i in inc.mention_ids() if not _is_reason(inc, i)]
+def _used(analysis: DocumentAnalysis, inc: Incident) -> list[EventMention]:
+    """The incident's own mentions: what its reason is about is not the incident."""
+    return [analysis.mentions[i] for i in inc.mention_ids() if not _is_reason(inc, i)]
+
+
+def trigger_text(analysis: DocumentAnalysis, inc: Incident) -> str:
+    """The words embedded for an incident's meaning: its first own trigger, lower-cased
+    (single trigger words are what the weight on ECB+ was fitted on)."""
+    used = _used(analysis, inc)
+    return used[0].trigger.strip().lower() if used else ""
+
+
+class Meanings:
+    """Trigger text -> quantised embedding (link/embed.py), remembered for the process:
+    a crisis corpus says "detained" / "задержаны" thousands of times, so most incidents
+    cost a dictionary lookup. Without the model, incidents get no meaning and the linker
+    works as before (the feature is only used when both sides have it)."""
+
+    LIMIT = 50_000  # remembered texts; forgotten all at once beyond this
+
+    def __init__(self) -> None:
+        self._embedder: TextEmbedder | None = None
+        self._memo: dict[str, tuple[int, ...]] = {}
+        self.unavailable: str | None = None
+
+    def of(self, texts: Sequence[str]) -> list[tuple[int, ...]]:
+        missing = sorted({t for t in texts if t and t not in self._memo})
+        if missing and self.unavailable is None:
+            if len(self._memo) + len(missing) > self.LIMIT:
+                self._memo.clear()
+            try:
+                self._embedder = self._embedder or TextEmbedder()
+                rows = self._embedder.embed(missing, query=True)
+            except ModelMissing as exc:
+                self.unavailable = str(exc)
+            else:
+                self._memo.update(zip(missing, (quantise(r) for r in rows), strict=True))
+        return [self._memo.get(t, ()) for t in texts]
+
+
+def signature(
+    doc: Document, analysis: DocumentAnalysis, inc: Incident, meaning: tuple[int, ...] = ()
+) -> EventSignature:
+    used = _used(analysis, inc)
     sentences = sorted({(m.evidence_start, m.evidence_end) for m in used})
     text = " ".join(doc.text[s:e] for s, e in sentences)
     contain = place_containment()
@@ -186,6 +229,7 @@ def signature(doc: Document, analysis: DocumentAnalysis, inc: Incident) -> Event
         story=None,
         figures=figures,
         city=cities[0] if len(cities) == 1 else None,
+        meaning=meaning,
     )
 
 
@@ -229,6 +273,7 @@ class Linker:
         self.links = SQLiteLinks(store.conn)
         self.constraints = Constraints.load(self.links)
         self._stories: StoryAssigner | None = None
+        self.meanings = Meanings()
 
     @property
     def stories(self) -> StoryAssigner:
@@ -273,8 +318,10 @@ class Linker:
         story = self.links.story_of_doc(doc_id) or self.stories.assign(doc)
         year_before = self._story_year(story)
         touched = self.links.delete_incidents(doc_id)
-        for inc in group_incidents(doc, analysis):
-            sig = signature(doc, analysis, inc)
+        incidents = list(group_incidents(doc, analysis))
+        meanings = self.meanings.of([trigger_text(analysis, inc) for inc in incidents])
+        for inc, meaning in zip(incidents, meanings, strict=True):
+            sig = signature(doc, analysis, inc, meaning)
             event_id, score, evidence = self._place(doc_id, inc, sig, story)
             if score is None:
                 report.new_events += 1
