@@ -96,3 +96,6 @@ def _bars(enabled: bool | None) -> ProgressFactory:
             yield t.update
 
     return bar
+
+
+from . import cli_bench_load as _cli_bench_load  # noqa: E402,F401

@@ -331,6 +331,19 @@ class _Story:
     names: list[str]  # what the affair is called (an operation, a company), any language
     written: int = 0
     last: tuple[Document, DocumentAnalysis] | None = None  # for reposts
+    last_truth: tuple[str, ...] = ()  # Truth.events of ``last``
+
+
+@dataclass(frozen=True, slots=True)
+class Truth:
+    """What the world knows about the document ``World.next`` returned last: the story
+    it reports (the world's story number) and, per event mention, a label of the
+    real-world event the mention describes ("" for none, e.g. a hypothetical). Nothing
+    here is used by this benchmark; bench/bulk_store.py writes the link tables from it
+    instead of running the link stage."""
+
+    story: int
+    events: tuple[str, ...]
 
 
 @dataclass
@@ -350,6 +363,7 @@ class _Pending:
     modality: Modality = Modality.ASSERTED
     modality_cue: str = ""
     attribution: Attribution = field(default_factory=lambda: Attribution(None))
+    truth: str = ""  # label of the real-world event (see Truth)
 
 
 class _Writer:
@@ -368,6 +382,7 @@ class _Writer:
         self._block_start = 0
         self._sentence_start = 0
         self._pending: list[_Pending] = []
+        self.truth: list[str] = []  # per event mention, its Truth label
 
     def put(self, text: str) -> tuple[int, int]:
         start = self.pos
@@ -423,6 +438,7 @@ class _Writer:
                     reason=f"trigger {p.trigger!r} ({self.lang}); generated",
                 )
             )
+            self.truth.append(p.truth)
         self._pending = []
 
     # pieces
@@ -480,6 +496,7 @@ class World:
         self.count = 0
         self.active: list[_Story] = []
         self.stories = 0
+        self.truth = Truth(0, ())  # of the last document returned by next()
         self._keys: dict[str, str] = {}
         cities, countries = _places()
         self.cities = cities
@@ -617,6 +634,7 @@ class World:
         else:
             doc, analysis = self._write(story)
             story.last = (doc, analysis)
+        self.truth = Truth(story.index, story.last_truth)
         story.written += 1
         if story.written >= story.planned:
             self.active.remove(story)
@@ -683,7 +701,7 @@ class World:
             w.place(lead.city, rng)
             w.put(":")
         w.name(lead.agents[0])
-        w.trigger(lead.type, self._trigger_word(lead.type, lang))
+        w.trigger(lead.type, self._trigger_word(lead.type, lang)).truth = _label(story, lead)
         w.name(rng.choice(lead.patients))
         w.close_sentence("")
         w.close_block(BlockKind.TITLE)
@@ -720,6 +738,7 @@ class World:
             input_format=InputFormat.ARTICLE,
         )
         analysis = DocumentAnalysis(doc.id, w.entities, w.timexes, w.mentions, stage=UNDERSTAND.tag)
+        story.last_truth = tuple(w.truth)
         return doc, analysis
 
     def _trigger_word(self, type: str, lang: str) -> str:
@@ -832,6 +851,7 @@ class World:
             quantities,
         )
         p.attribution = attribution
+        p.truth = _label(story, event)
         if attribution.speaker is not None:
             p.modality = Modality.CLAIMED if attribution.verb == "claimed" else Modality.REPORTED
         w.close_sentence()
@@ -844,11 +864,14 @@ class World:
             c.quantities = self._quantities(w, event)
             c.time = time
             c.location = location
+            c.truth = p.truth
             w.close_sentence()
         if event.type in SEMINAL_TYPES and rng.random() < 0.3:
             w.open_sentence()
             j = w.trigger("investigation", self._trigger_word("investigation", w.lang))
-            j.agents = (w.name(rng.choice(self.ministries)),)
+            ministry = rng.choice(self.ministries)
+            j.agents = (w.name(ministry),)
+            j.truth = f"{p.truth}/investigation/{self.ministries.index(ministry)}"
             w.close_sentence()
 
     def _hypothetical(self, w: _Writer, event: _Event, story: _Story) -> None:
@@ -880,6 +903,11 @@ class World:
 
 # English nouns of the trigger lists: reports use them as they are ("a crackdown").
 _NOUN_ENDINGS = ("ion", "ment", "down", "ure", "ism", "age", "ing", "ity", "ance", "ence", "th")
+
+
+def _label(story: _Story, event: _Event) -> str:
+    """Truth label of one of a story's events: its story and its place in the story."""
+    return f"{story.index}/{next(i for i, e in enumerate(story.events) if e is event)}"
 
 
 def _verb_like(word: str) -> bool:
