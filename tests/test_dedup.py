@@ -163,3 +163,18 @@ def test_short_texts_are_never_called_copies(tmp_path: Path, store) -> None:  # 
     )
     report = ingest([str(tmp_path)], store, Settings(), IngestOptions())
     assert [o.status for o in report.outcomes] == [Status.NEW, Status.NEW]
+
+
+def test_integrity_check_finds_a_lost_fingerprint(tmp_path: Path, store) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "one.txt").write_text(
+        "Ferry halted\n\n" + "\n\n".join(article(5)) + "\n", encoding="utf-8"
+    )
+    ingest([str(tmp_path)], store, Settings())
+    assert store.check_integrity() == []
+    (doc,) = store.list_documents()
+    with store.transaction():
+        store.conn.execute(
+            "DELETE FROM fingerprints WHERE (hash, doc_seq) IN"
+            " (SELECT hash, doc_seq FROM fingerprints LIMIT 1)"
+        )
+    assert store.check_integrity() == [f"fingerprint count mismatch: {doc.id}"]

@@ -577,7 +577,10 @@ class SQLiteStore(Store):
             ),
             (
                 "fingerprint count mismatch",
-                "SELECT d.id FROM documents d WHERE d.fp_count <> (SELECT COUNT(*) FROM fingerprints f WHERE f.doc_seq = d.seq)",
+                # Counted in one pass: fingerprints are keyed by hash first, so a count
+                # per document would scan the whole table once per document.
+                "SELECT d.id FROM documents d LEFT JOIN (SELECT doc_seq, COUNT(*) AS n FROM fingerprints"
+                " GROUP BY doc_seq) f ON f.doc_seq = d.seq WHERE d.fp_count <> COALESCE(f.n, 0)",
             ),
         ]
         for label, sql in checks:
