@@ -82,3 +82,15 @@ def test_cli_link_speed_json(tmp_path: Path) -> None:
     assert result["workdir"] == "(temporary, removed)"
     bad = runner.invoke(main, ["bench", "link_speed", "--sizes", "ten"])
     assert bad.exit_code != 0 and "comma" in bad.output
+
+
+def test_prefilled_stores_link_every_probe(tmp_path: Path) -> None:
+    """--prefill: each size's store is written in bulk, then the real stage links the
+    probe documents into it, joining the bulk-built events."""
+    result = run(sizes=(60, 120), probe=8, workdir=tmp_path, seed=5, prefill=True)
+    assert result["prefill"].startswith("bulk")
+    assert [s["documents"] for s in result["sizes"]] == [60, 120]
+    for size in result["sizes"]:
+        assert size["linked"] == size["probe"] == 8 and size["probe_failures"] == []
+        assert size["candidates_per_incident"] > 0 and size["joined_share"] > 0
+    assert (tmp_path / "link_speed-bulk-120.db").exists()
