@@ -78,18 +78,6 @@ def _cues(lang: str) -> _Cues:
     )
 
 
-def _match_at(entries: tuple[Entry, ...], toks: list[_Tok], i: int) -> int:
-    for entry in entries:
-        if i + len(entry) > len(toks):
-            continue
-        if all(
-            toks[i + k].low.startswith(w) if p else toks[i + k].low == w
-            for k, (w, p) in enumerate(entry)
-        ):
-            return len(entry)
-    return 0
-
-
 def _quoted(text: str) -> list[tuple[int, int]]:
     """Character ranges inside quotation marks holding at least a few words."""
     spans: list[tuple[int, int]] = []
@@ -128,8 +116,8 @@ def _phrase_after(
     while (
         k < len(toks)
         and not toks[k].edge
-        and not _match_at(cues.complementizers, toks, k)
-        and not (stop_at_verbs and _match_at(cues.verbs, toks, k))
+        and not cuewords.match_at(cues.complementizers, toks, k)
+        and not (stop_at_verbs and cuewords.match_at(cues.verbs, toks, k))
     ):
         k += 1
     return _trim(toks, _Span(start, k), cues, keep_tail=False)
@@ -141,7 +129,7 @@ def _opening_phrase(toks: list[_Tok], verb: int, cues: _Cues) -> _Span | None:
     first = next((k for k in range(verb) if toks[k].text == ","), None)
     if first is None or first == 0:
         return None
-    if any(_match_at(cues.verbs, toks, k) for k in range(first)):
+    if any(cuewords.match_at(cues.verbs, toks, k) for k in range(first)):
         return None  # the opening clause has its own verb: it is not a bare speaker
     return _trim(toks, _Span(0, first), cues, keep_tail=True)
 
@@ -226,7 +214,7 @@ def find_attribution(text: str, lang: str) -> Attribution | None:
             ("genitive", cues.genitive_before),
             ("verb", cues.verbs),
         ):
-            n = _match_at(entries, toks, k)
+            n = cuewords.match_at(entries, toks, k)
             if n:
                 cue = (kind, k, k + n)
                 break
@@ -235,7 +223,7 @@ def find_attribution(text: str, lang: str) -> Attribution | None:
 
     citing: tuple[int, int] | None = None
     for k in range(len(toks)):
-        n = _match_at(cues.citing, toks, k) if outside(k) else 0
+        n = cuewords.match_at(cues.citing, toks, k) if outside(k) else 0
         if n:
             citing = (k, k + n)
             break
@@ -271,7 +259,7 @@ def find_attribution(text: str, lang: str) -> Attribution | None:
                 # parenthetical separates it from its verb.
                 before = span = _opening_phrase(toks, i, cues)
             suffixes = ()
-            if _match_at(cues.told, toks, i) and before is not None:
+            if cuewords.match_at(cues.told, toks, i) and before is not None:
                 recipient = _phrase_after(toks, j, cues)
                 if recipient is not None:
                     outer = _name_in(text, toks, recipient)

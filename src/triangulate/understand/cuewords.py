@@ -6,10 +6,12 @@ word a prefix ("arrest*"). Multi-word entries match consecutive tokens.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections.abc import Sequence
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 Entry = tuple[tuple[str, bool], ...]
 
@@ -32,6 +34,52 @@ def entries(words: list[str], token: re.Pattern[str]) -> tuple[Entry, ...]:
         if parts:
             out.append(tuple((p, star and k == len(parts) - 1) for k, p in enumerate(parts)))
     return tuple(sorted(out, key=len, reverse=True))
+
+
+class _Lowered(Protocol):
+    @property
+    def low(self) -> str: ...
+
+
+@functools.lru_cache(maxsize=512)
+def _by_first_word(
+    entries: tuple[Entry, ...],
+) -> tuple[dict[str, tuple[tuple[int, Entry], ...]], tuple[tuple[int, Entry], ...]]:
+    """Entries indexed by their exact first word, and those whose first word is a
+    prefix, each with its rank in ``entries``."""
+    exact: dict[str, list[tuple[int, Entry]]] = {}
+    prefixed: list[tuple[int, Entry]] = []
+    for rank, entry in enumerate(entries):
+        word, prefix = entry[0]
+        if prefix:
+            prefixed.append((rank, entry))
+        else:
+            exact.setdefault(word, []).append((rank, entry))
+    return {w: tuple(es) for w, es in exact.items()}, tuple(prefixed)
+
+
+def entry_at(entries: tuple[Entry, ...], toks: Sequence[_Lowered], i: int) -> Entry | None:
+    """The first of ``entries`` (longest first, as ``entries()`` makes them) whose words
+    match the tokens from ``i`` on; only entries that can start at token ``i`` are tried,
+    so a long cue list costs a dictionary lookup per token."""
+    if i >= len(toks):
+        return None
+    exact, prefixed = _by_first_word(entries)
+    low = toks[i].low
+    candidates = [*exact.get(low, ()), *(c for c in prefixed if low.startswith(c[1][0][0]))]
+    for _, entry in sorted(candidates, key=lambda c: c[0]):
+        if i + len(entry) <= len(toks) and all(
+            toks[i + k].low.startswith(w) if p else toks[i + k].low == w
+            for k, (w, p) in enumerate(entry)
+        ):
+            return entry
+    return None
+
+
+def match_at(entries: tuple[Entry, ...], toks: Sequence[_Lowered], i: int) -> int:
+    """Number of tokens the matching entry at ``i`` covers (0 = none)."""
+    entry = entry_at(entries, toks, i)
+    return len(entry) if entry is not None else 0
 
 
 LANGS = ("en", "ru", "az")

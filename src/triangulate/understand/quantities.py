@@ -55,43 +55,6 @@ class _Tok:
         return self.text[0].isalnum()
 
 
-def _word_match(entry_word: str, prefix: bool, low: str) -> bool:
-    return low.startswith(entry_word) if prefix else low == entry_word
-
-
-@functools.lru_cache(maxsize=256)
-def _by_first_word(
-    entries: tuple[Entry, ...],
-) -> tuple[dict[str, tuple[Entry, ...]], tuple[Entry, ...]]:
-    """Entries indexed by their exact first word, and those whose first word is a prefix;
-    both keep the longest-first order."""
-    exact: dict[str, list[Entry]] = {}
-    prefixed: list[Entry] = []
-    for entry in entries:
-        word, prefix = entry[0]
-        if prefix:
-            prefixed.append(entry)
-        else:
-            exact.setdefault(word, []).append(entry)
-    return {w: tuple(es) for w, es in exact.items()}, tuple(prefixed)
-
-
-def _match(entries: tuple[Entry, ...], toks: list[_Tok], i: int) -> int:
-    """Number of tokens the longest matching entry covers at ``i`` (0 = none)."""
-    if i >= len(toks):
-        return 0
-    exact, prefixed = _by_first_word(entries)
-    low = toks[i].low
-    candidates = [*exact.get(low, ()), *(e for e in prefixed if low.startswith(e[0][0]))]
-    candidates.sort(key=len, reverse=True)
-    for entry in candidates:
-        if i + len(entry) > len(toks):
-            continue
-        if all(_word_match(w, p, toks[i + k].low) for k, (w, p) in enumerate(entry)):
-            return len(entry)
-    return 0
-
-
 def _suffix_in(suffix: str, words: list[str]) -> bool:
     return any((w.endswith("*") and suffix.startswith(w[:-1])) or suffix == w for w in words)
 
@@ -222,7 +185,7 @@ def _core(toks: list[_Tok], i: int, lx: _Lang) -> _Num | None:
     tok = toks[i]
     # Vague words first: "a few" must not be read as article + nothing.
     for entry, (lo, hi), phrase in lx.vague:
-        n = _match((entry,), toks, i)
+        n = cuewords.match_at((entry,), toks, i)
         if n:
             j = i + n
             # "several hundred", "несколько тысяч", "bir neçə yüz": scale the band.
@@ -339,7 +302,7 @@ def _expression(toks: list[_Tok], i: int, lx: _Lang) -> _Num | None:
         (lx.approximate, "approx"),
     ]
     for entries, mode in mods:
-        n = _match(entries, toks, i)
+        n = cuewords.match_at(entries, toks, i)
         if not n:
             continue
         num = _core(toks, i + n, lx)
@@ -439,12 +402,12 @@ def _not_a_count(text: str, toks: list[_Tok], num: _Num, lx: _Lang, lang: str) -
     # Person nouns are checked first: prefixes such as "cit*" must not swallow "citizens".
     if (
         after is not None
-        and _match(lx.non_person_nouns, toks, num.j)
-        and not _match(lx.person_nouns, toks, num.j)
+        and cuewords.match_at(lx.non_person_nouns, toks, num.j)
+        and not cuewords.match_at(lx.person_nouns, toks, num.j)
     ):
         return True
     for k in range(max(0, num.i - 1), num.i + 1):
-        n = _match(lx.not_counts_before, toks, k)
+        n = cuewords.match_at(lx.not_counts_before, toks, k)
         if n and k + n > num.i:
             return True
     if num.weak and after is not None and after.low in lx.weak_not_after:
@@ -455,7 +418,7 @@ def _not_a_count(text: str, toks: list[_Tok], num: _Num, lx: _Lang, lang: str) -
         and re.fullmatch(r"\d{4}", first.text) is not None
         and 1800 <= num.lo <= 2100
     )
-    return is_year and not (after is not None and _match(lx.person_nouns, toks, num.j))
+    return is_year and not (after is not None and cuewords.match_at(lx.person_nouns, toks, num.j))
 
 
 def _person_after(toks: list[_Tok], num: _Num, lx: _Lang, slack: int) -> int | None:
@@ -463,23 +426,34 @@ def _person_after(toks: list[_Tok], num: _Num, lx: _Lang, slack: int) -> int | N
     for k in range(num.j, min(num.j + slack + 1, len(toks))):
         if not toks[k].is_word:
             return None
-        if _match(lx.person_nouns, toks, k):
+        if cuewords.match_at(lx.person_nouns, toks, k):
             return k
     return None
 
 
 def _kind_spans(toks: list[_Tok], lx: _Lang) -> list[tuple[int, int, str]]:
+    entries, kind_of = _kind_cues(lx.kinds)
     spans = []
     k = 0
     while k < len(toks):
-        for entry, kind in lx.kinds:
-            n = _match((entry,), toks, k)
-            if n:
-                spans.append((k, k + n, kind))
-                k += n - 1
-                break
+        entry = cuewords.entry_at(entries, toks, k)
+        if entry is not None:
+            spans.append((k, k + len(entry), kind_of[entry]))
+            k += len(entry) - 1
         k += 1
     return spans
+
+
+@functools.lru_cache(maxsize=16)
+def _kind_cues(
+    kinds: tuple[tuple[Entry, str], ...],
+) -> tuple[tuple[Entry, ...], dict[Entry, str]]:
+    """The kind cues as one entry list (longest first) and each entry's kind (the first
+    listed, should two kinds share a phrase)."""
+    kind_of: dict[Entry, str] = {}
+    for entry, kind in kinds:
+        kind_of.setdefault(entry, kind)
+    return tuple(kind_of), kind_of
 
 
 def _cost(toks: list[_Tok], a: int, b: int) -> int | None:
@@ -561,7 +535,7 @@ def find_quantities(text: str, lang: str, offset: int = 0) -> list[Quantity]:
         if post is not None:
             mode, end_tok, phrase = post
             _apply_mode(num, mode, "-" + phrase)
-        n_after = _match(lx.lower_inclusive_after, toks, num.j)
+        n_after = cuewords.match_at(lx.lower_inclusive_after, toks, num.j)
         if n_after:
             _apply_mode(
                 num, "lower_inclusive", " ".join(t.text for t in toks[num.j : num.j + n_after])
