@@ -47,7 +47,7 @@ from .. import dedup
 from ..errors import SettingError, StoreError
 from ..ledger.claims import Member, build_claims, origin
 from ..ledger.conflicts import find_conflicts
-from ..ledger.types import Claim, Property
+from ..ledger.types import Claim
 from ..link.eventcoref import EventSignature, aggregate, blocking_keys, cluster_score
 from ..link.incidents import HEADLINE_KINDS, Incident, Role, group_incidents
 from ..link.stage import LINK, Linker, resolve_entities, signature
@@ -199,30 +199,12 @@ class _Ledger(Linker):
         self.links.save_conflicts(event_id, find_conflicts(event_id, claims))
         if stances:
             self._stances(rows, claims)
-        date, start, end, precision, method, evidence = self._date(
-            [(r.incident, r.doc.id) for r in event.reports], story.name
-        )
-        types = tuple(dict.fromkeys(t for r in event.reports for t in r.incident.types))
-        places = Counter(c.value for c in claims if c.property is Property.PLACE)
-        place = max(places, key=lambda v: (places[v], v)) if places else None
-        label = ", ".join(t.replace("_", " ") for t in types[:3]) + (
-            f" in {place}" if place else ""
-        )
-        record = EventRecord(
-            id=event_id,
-            story=story.name,
-            kind=event.reports[0].incident.kind,
-            types=types,
-            label=label,
-            date=date,
-            date_start=start,
-            date_end=end,
-            precision=precision,
-            date_method=method,
-            date_evidence=evidence,
-            place=place,
-            documents=len({r.doc.id for r in event.reports}),
-            sources=len({row.origin for row in rows}),
+        record = self.event_record(
+            event_id,
+            story.name,
+            [(r.incident, r.doc.id) for r in event.reports],
+            claims,
+            len({row.origin for row in rows}),
         )
         self.links.save_event(record)
         return record

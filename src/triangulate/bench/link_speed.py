@@ -1201,13 +1201,7 @@ def run(
     if not sizes or sizes[0] < 1 or probe < 1:
         raise ValueError("sizes and probe must be positive")
     bar = progress or _silent
-    temporary = workdir is None
-    folder = (
-        Path(tempfile.mkdtemp(prefix="triangulate-link-speed-"))
-        if workdir is None
-        else Path(workdir)
-    )
-    folder.mkdir(parents=True, exist_ok=True)
+    folder, temporary = _work_folder(workdir)
     db = folder / "link_speed.db"
     for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
         path.unlink(missing_ok=True)
@@ -1241,6 +1235,17 @@ def run(
     ).to_dict()
 
 
+def _work_folder(workdir: str | Path | None) -> tuple[Path, bool]:
+    """The folder stores and partial results go to, and whether it is a temporary one."""
+    folder = (
+        Path(tempfile.mkdtemp(prefix="triangulate-link-speed-"))
+        if workdir is None
+        else Path(workdir)
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder, workdir is None
+
+
 def _run_prefilled(
     sizes: Sequence[int],
     probe: int,
@@ -1254,13 +1259,7 @@ def _run_prefilled(
     if not sizes or sizes[0] < 1 or probe < 1:
         raise ValueError("sizes and probe must be positive")
     bar = progress or _silent
-    temporary = workdir is None
-    folder = (
-        Path(tempfile.mkdtemp(prefix="triangulate-link-speed-"))
-        if workdir is None
-        else Path(workdir)
-    )
-    folder.mkdir(parents=True, exist_ok=True)
+    folder, temporary = _work_folder(workdir)
     results: list[SizeResult] = []
     try:
         for size in sizes:

@@ -452,31 +452,42 @@ class Linker:
         self._stances(rows, claims)
         current = self.links.get_event(event_id)
         story = current.story or self.links.story_of_doc(rows[0].doc_id)
-        date, start, end, precision, method, evidence = self._date(
-            [(inc, r.doc_id) for r, inc in zip(rows, incidents, strict=True)], story
+        members = [(inc, r.doc_id) for r, inc in zip(rows, incidents, strict=True)]
+        self.links.save_event(
+            self.event_record(event_id, story, members, claims, len(set(origins.values())))
         )
-        types = tuple(dict.fromkeys(t for inc in incidents for t in inc.types))
+
+    def event_record(
+        self,
+        event_id: int,
+        story: str | None,
+        members: Sequence[tuple[Incident, str]],
+        claims: Sequence[Claim],
+        sources: int,
+    ) -> EventRecord:
+        """An event's row from its members (incident, document id), its claims and its
+        number of independent sources: date, types, place and label."""
+        date, start, end, precision, method, evidence = self._date(members, story)
+        types = tuple(dict.fromkeys(t for inc, _ in members for t in inc.types))
         place = _most_common(c.value for c in claims if c.property is Property.PLACE)
         label = ", ".join(t.replace("_", " ") for t in types[:3]) + (
             f" in {place}" if place else ""
         )
-        self.links.save_event(
-            EventRecord(
-                id=event_id,
-                story=story,
-                kind=incidents[0].kind,
-                types=types,
-                label=label,
-                date=date,
-                date_start=start,
-                date_end=end,
-                precision=precision,
-                date_method=method,
-                date_evidence=evidence,
-                place=place,
-                documents=len({r.doc_id for r in rows}),
-                sources=len(set(origins.values())),
-            )
+        return EventRecord(
+            id=event_id,
+            story=story,
+            kind=members[0][0].kind,
+            types=types,
+            label=label,
+            date=date,
+            date_start=start,
+            date_end=end,
+            precision=precision,
+            date_method=method,
+            date_evidence=evidence,
+            place=place,
+            documents=len({doc for _, doc in members}),
+            sources=sources,
         )
 
     def _member(self, doc_id: str, inc: Incident) -> Member | None:
