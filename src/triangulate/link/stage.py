@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .. import stages
@@ -233,6 +233,15 @@ def signature(
     )
 
 
+@lru_cache(maxsize=20_000)
+def stored_signature(data: str) -> EventSignature:
+    """An incident's signature read back from its stored JSON. A stored signature never
+    changes, and the same recent members are scored for every incident of a story, so
+    parsing each once (about 2 KB with its trigger meaning) saves most of the scoring."""
+    sig: EventSignature = from_dict(EventSignature, json.loads(data))
+    return sig
+
+
 def _is_reason(inc: Incident, mention: int) -> bool:
     return any(m.mention == mention and m.role is Role.REASON for m in inc.members)
 
@@ -392,7 +401,7 @@ class Linker:
                 )
                 if theirs and not theirs & speakers:
                     continue
-            others = [from_dict(EventSignature, json.loads(sig)) for _, sig in rows]
+            others = [stored_signature(sig) for _, sig in rows]
             s = cluster_score(sig, others, f"event-{event_id}")
             if s.compatible and s.score >= LINK_THRESHOLD and (best is None or s.score > best[0]):
                 best = (s.score, event_id, list(s.evidence))
@@ -426,7 +435,7 @@ class Linker:
             self.links.delete_event(event_id)
             return
         incidents = [from_dict(Incident, json.loads(r.data)) for r in rows]
-        sigs = [from_dict(EventSignature, json.loads(r.signature)) for r in rows]
+        sigs = [stored_signature(r.signature) for r in rows]
         event_sig = aggregate(sigs, f"event-{event_id}")
         self.links.set_signature(event_id, event_sig.to_dict(), blocking_keys(event_sig))
         # A document whose incidents are all built keeps its stored claims.
