@@ -357,10 +357,20 @@ class SQLiteLinks:
             "UPDATE events SET signature = ?, updated_at = ? WHERE id = ?",
             (json.dumps(signature, ensure_ascii=False), _now(), event_id),
         )
-        self.conn.execute("DELETE FROM event_keys WHERE event_id = ?", (event_id,))
+        # Only the keys that changed are written: an event that gains a report mostly
+        # keeps its keys.
+        wanted = set(keys)
+        stored = {
+            r[0]
+            for r in self.conn.execute("SELECT key FROM event_keys WHERE event_id = ?", (event_id,))
+        }
         self.conn.executemany(
-            "INSERT OR IGNORE INTO event_keys (key, event_id) VALUES (?, ?)",
-            [(k, event_id) for k in sorted(set(keys))],
+            "DELETE FROM event_keys WHERE key = ? AND event_id = ?",
+            [(k, event_id) for k in sorted(stored - wanted)],
+        )
+        self.conn.executemany(
+            "INSERT INTO event_keys (key, event_id) VALUES (?, ?)",
+            [(k, event_id) for k in sorted(wanted - stored)],
         )
 
     def save_event(self, ev: EventRecord) -> None:
