@@ -309,10 +309,9 @@ def test_entity_source_and_document_twins(served: Any) -> None:
     source = get(base, "/api/sources?size=1").json()["data"][0]["source"]
     sd = get(base, f"/api/sources/{source['id']}").json()
     assert sd["ok"] and sd["page"]["total"] == len(sd["data"]["documents"])
-    assert (
-        sd["data"]["loaded_language_share"] is None
-        and "not measured" in sd["data"]["loaded_language_note"]
-    )
+    share = sd["data"]["loaded_language_share"]
+    assert share is not None and 0.0 <= share <= 1.0
+    assert "loaded-language list" in sd["data"]["loaded_language_note"]
     assert get(base, f"/api/sources/{source['key']}").json()["data"]["source"]["id"] == source["id"]
     stories = get(base, "/api/stories").json()
     assert stories["ok"] and stories["data"] and stories["page"]["total"] == len(stories["data"])

@@ -87,6 +87,19 @@ class WorkspaceQueries:
         ).fetchall()
         return [document_ref(r) for r in rows], total
 
+    def source_passages(self, source_id: int, limit: int) -> list[tuple[str, str]]:
+        """(text, language) of the reporting blocks of a source's ``limit`` most recent
+        documents: what the source wrote, without navigation, credits or comments."""
+        from ..records import BlockKind
+
+        rows = self.conn.execute(
+            'SELECT d.text, b.start, b."end", b.lang, b.kind FROM'
+            " (SELECT seq, text FROM documents WHERE source_id = ? ORDER BY seq DESC LIMIT ?) d"
+            " JOIN blocks b ON b.doc_seq = d.seq ORDER BY d.seq DESC, b.idx",
+            (source_id, limit),
+        ).fetchall()
+        return [(r[0][r[1] : r[2]], r[3]) for r in rows if BlockKind(r[4]).is_content]
+
     def source_languages(self, source_id: int) -> dict[str, int]:
         return {
             str(r[0] or "und"): int(r[1])

@@ -62,8 +62,13 @@ OUTLIER_SAMPLE = 300
 # Independent sources at which an event counts as corroborated, and as strongly so.
 CORROBORATED, STRONG = 2, 4
 
+# Documents per source read for the loaded-language share (the most recent ones), so a
+# source page costs the same for a source of ten documents and one of ten thousand.
+LOADED_LANGUAGE_DOCUMENTS = 100
 LOADED_LANGUAGE_NOTE = (
-    "not measured: the analysis has no loaded-language detector yet, so no share is shown"
+    "share of sentences in the reporting blocks of the source's {n} most recent documents"
+    " that use a word from the loaded-language list (data/loaded_language.json): where to"
+    " look, not a verdict"
 )
 
 
@@ -287,6 +292,7 @@ class Workspace:
         docs, total = self.q.source_documents(src.id, limit, offset)
         own, quoting = self.q.source_voices(src.id)
         compared, outliers = self._outliers(src.id)
+        loaded = self._loaded_share(src.id)
         return SourceDetail(
             source=src,
             domain=self.q.source_domain(src.id),
@@ -299,9 +305,21 @@ class Workspace:
             figures_compared=compared,
             outlier_figures=outliers,
             outlier_share=round(outliers / compared, 3) if compared else None,
-            loaded_language_share=None,
-            loaded_language_note=LOADED_LANGUAGE_NOTE,
+            loaded_language_share=loaded,
+            loaded_language_note=LOADED_LANGUAGE_NOTE.format(
+                n=min(total, LOADED_LANGUAGE_DOCUMENTS)
+            ),
         )
+
+    def _loaded_share(self, source_id: int) -> float | None:
+        from ..understand.loaded import loaded_sentences
+
+        sentences = loaded = 0
+        for text, lang in self.q.source_passages(source_id, LOADED_LANGUAGE_DOCUMENTS):
+            n, k = loaded_sentences(text, lang)
+            sentences += n
+            loaded += k
+        return round(loaded / sentences, 3) if sentences else None
 
     def _outliers(self, source_id: int) -> tuple[int, int]:
         """(figures compared, figures that no other independent origin's figure overlaps)
