@@ -23,7 +23,9 @@ def _load(name: str) -> dict[str, Any]:
 @cache
 def cameo_codes() -> dict[str, str | None]:
     """Event type -> CAMEO code (None where CAMEO has no matching code)."""
-    return {name: spec.get("cameo") for name, spec in _load("event_types.json")["types"].items()}
+    from ..understand.events import trigger_table
+
+    return {name: t.cameo for name, t in trigger_table().types.items()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,12 +28,18 @@ CATEGORICAL_SEVERITY = 0.5
 NOT_CREDIBLE = frozenset({Modality.DENIED.value, Modality.NEGATED.value})
 
 
-def _interval(c: Claim) -> tuple[float, float]:
-    lo = c.min if c.min is not None else 0.0
-    hi = c.max if c.max is not None else float("inf")
-    if c.exactness == "approximate":
+def figure_interval(low: float | None, high: float | None, exactness: str) -> tuple[float, float]:
+    """The range a figure is compared as: approximate values widened by the band, an
+    open upper bound ("more than 7") reaching infinity."""
+    lo = low if low is not None else 0.0
+    hi = high if high is not None else float("inf")
+    if exactness == "approximate":
         lo, hi = lo * (1 - APPROX_TOLERANCE), hi * (1 + APPROX_TOLERANCE)
-    return lo, hi
+    return float(lo), float(hi)
+
+
+def _interval(c: Claim) -> tuple[float, float]:
+    return figure_interval(c.min, c.max, c.exactness)
 
 
 def _chain_text(c: Claim) -> str:

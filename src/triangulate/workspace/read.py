@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from ..ledger.conflicts import APPROX_TOLERANCE, summarise
+from ..ledger.conflicts import figure_interval, summarise
 from ..ledger.types import Claim, Conflict, Property
 from ..link.types import StorySummary
 from ..store.links import SQLiteLinks
@@ -111,13 +111,9 @@ def script_of(text: str) -> str:
 
 
 def _interval(c: dict[str, Any]) -> tuple[float, float]:
-    # The conflict finder's reading of a figure: approximate values are widened, an
-    # open upper bound ("more than 7") reaches infinity.
-    lo = c["min"] if c["min"] is not None else 0.0
-    hi = c["max"] if c["max"] is not None else math.inf
-    if c["exactness"] == "approximate":
-        lo, hi = lo * (1 - APPROX_TOLERANCE), hi * (1 + APPROX_TOLERANCE)
-    return float(lo), float(hi)
+    # The conflict finder's reading of a figure, so an outlier here is what it would
+    # call a contradiction.
+    return figure_interval(c["min"], c["max"], c["exactness"])
 
 
 class Workspace:
