@@ -5,6 +5,7 @@ timing is asserted: the figures are for people comparing sizes within one run.""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -93,4 +94,23 @@ def test_prefilled_stores_link_every_probe(tmp_path: Path) -> None:
     for size in result["sizes"]:
         assert size["linked"] == size["probe"] == 8 and size["probe_failures"] == []
         assert size["candidates_per_incident"] > 0 and size["joined_share"] > 0
-    assert (tmp_path / "link_speed-bulk-120.db").exists()
+    store = tmp_path / "link_speed-bulk-120-seed5.db"
+    assert store.exists()
+
+    # --reuse probes the same stores again: nothing rebuilt, new documents of the same
+    # world added (none collides with a stored one), and the events built in bulk carry
+    # the recent-members aggregate the stage checks candidates against.
+    ids_before = _ids(store)
+    again = run(sizes=(120,), probe=5, workdir=tmp_path, seed=5, prefill=True, reuse=True)
+    (size,) = again["sizes"]
+    assert again["reused"] is True and size["build_s"] < 1.0
+    assert size["linked"] == 5 and size["probe_failures"] == []
+    ids_after = _ids(store)
+    assert ids_before < ids_after and len(ids_after) == len(ids_before) + 5
+    with sqlite3.connect(store) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM events WHERE recent = ''").fetchone()[0] == 0
+
+
+def _ids(db: Path) -> set[str]:
+    with sqlite3.connect(db) as conn:
+        return {r[0] for r in conn.execute("SELECT id FROM documents")}

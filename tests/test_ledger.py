@@ -149,3 +149,46 @@ def test_entity_key_variants() -> None:
     assert ("maria zagarova", "x/kh spelling") in _spelling_variants("maria zaxarova")
     assert ("alexei", "ks/x spelling") in _spelling_variants("aleksei")
     assert _spelling_variants("ilgam aliev") == []
+
+
+def _pairwise_reference(claims: list[Claim]) -> tuple[bool, float]:
+    """Claim-by-claim reading of a numeric dispute: any two claims of different origins
+    whose (widened) intervals do not meet, and the widest such gap."""
+    from triangulate.ledger.conflicts import figure_interval
+
+    worst, disjoint = 0.0, False
+    for i, a in enumerate(claims):
+        for b in claims[i + 1 :]:
+            if a.origin == b.origin:
+                continue
+            alo, ahi = figure_interval(a.min, a.max, a.exactness)
+            blo, bhi = figure_interval(b.min, b.max, b.exactness)
+            if ahi < blo or bhi < alo:
+                disjoint = True
+                low, high = (ahi, blo) if ahi < blo else (bhi, alo)
+                worst = max(worst, 1.0 - (low / high if high else 0.0))
+    return disjoint, round(worst, 2)
+
+
+def test_numeric_conflicts_compared_per_distinct_figure_match_claim_by_claim() -> None:
+    # The finder groups claims by interval so a big event costs its distinct figures
+    # squared, not its claims squared; it must decide exactly as every pair would.
+    import random
+
+    rng = random.Random(7)
+    for _ in range(300):
+        group = []
+        for _ in range(rng.randint(2, 12)):
+            low = rng.choice([0, 1, 2, 3, 9, 24, 50])
+            high = rng.choice([low, low + rng.choice([0, 1, 75]), None])
+            group.append(
+                deaths(low, rng.choice("abc"), exactness=rng.choice(["exact", "approximate"]))
+                if high == low
+                else claim(Property.DEATHS, f"{low}+", rng.choice("abc"), low=low, high=high)
+            )
+        disjoint, worst = _pairwise_reference(group)
+        found = find_conflicts(1, group)
+        contradiction = [c for c in found if c.kind is ConflictKind.CONTRADICTION]
+        assert bool(contradiction) == disjoint, group
+        if disjoint:
+            assert contradiction[0].severity == worst

@@ -65,6 +65,12 @@ def _sizes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int,
     "(bench/bulk_store.py) instead of growing it through the link stage; the probe "
     "documents are linked by the real stage either way. Makes 100,000 reachable (~20 min).",
 )
+@click.option(
+    "--reuse",
+    is_flag=True,
+    help="With --prefill and --workdir: probe the prefilled stores already there instead of "
+    "rebuilding them (each run adds its probe documents to them).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON only.")
 def bench_link_speed(
     sizes: tuple[int, ...],
@@ -73,6 +79,7 @@ def bench_link_speed(
     seed: int,
     progress: bool | None,
     prefill: bool,
+    reuse: bool,
     as_json: bool,
 ) -> None:
     """Cost of linking one added document into generated stores of growing size (mean,
@@ -80,7 +87,11 @@ def bench_link_speed(
     the same run: flat means adding a document does not grow with the store."""
     from .bench.link_speed import run, table
 
-    result = run(sizes, probe, workdir, seed, progress=_bars(progress), prefill=prefill)
+    if reuse and not (prefill and workdir):
+        raise click.UsageError("--reuse needs --prefill and --workdir")
+    result = run(
+        sizes, probe, workdir, seed, progress=_bars(progress), prefill=prefill, reuse=reuse
+    )
     _echo_json(result)
     if not as_json:
         click.echo(table(result))

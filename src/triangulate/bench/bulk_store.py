@@ -48,9 +48,9 @@ from ..errors import SettingError, StoreError
 from ..ledger.claims import Member, build_claims, origin
 from ..ledger.conflicts import find_conflicts
 from ..ledger.types import Claim
-from ..link.eventcoref import EventSignature, aggregate, blocking_keys, cluster_score
+from ..link.eventcoref import EventSignature, cluster_score
 from ..link.incidents import HEADLINE_KINDS, Incident, Role, group_incidents
-from ..link.stage import LINK, Linker, resolve_entities, signature
+from ..link.stage import LINK, Linker, resolve_entities, save_event_signature, signature
 from ..link.stories import TOP_TERMS, _parse, _sums, _Weights, _years_of
 from ..link.story_state import (
     Assignment,
@@ -176,8 +176,7 @@ class _Ledger(Linker):
         members is built yet: signature and blocking keys, each member's claims and
         origin, conflicts, stances, date, label and independent-source count."""
         event_id = event.id
-        event_sig = aggregate([r.signature for r in event.reports], f"event-{event_id}")
-        self.links.set_signature(event_id, event_sig.to_dict(), blocking_keys(event_sig))
+        save_event_signature(self.links, event_id, [r.signature for r in event.reports])
         claims: list[Claim] = []
         rows: list[LedgerMember] = []
         for r in event.reports:

@@ -949,7 +949,7 @@ class _CountingLinks(SQLiteLinks):
         self.member_rows += len(rows)
         return rows
 
-    def candidate_events(self, keys: Iterable[str], limit: int) -> list[tuple[int, str]]:
+    def candidate_events(self, keys: Iterable[str], limit: int) -> list[tuple[int, str, str]]:
         wanted = sorted(set(keys))
         start = time.perf_counter()
         out = super().candidate_events(wanted, limit)
@@ -1186,6 +1186,7 @@ def run(
     seed: int = DEFAULT_SEED,
     progress: ProgressFactory | None = None,
     prefill: bool = False,
+    reuse: bool = False,
 ) -> dict[str, Any]:
     """Grow one store through ``sizes`` and time ``probe`` added documents at each size.
 
@@ -1193,10 +1194,12 @@ def run(
     temporary folder is used and removed afterwards. With ``prefill`` each size gets a
     store of its own written in bulk (bench/bulk_store.py: the generator's ground truth
     instead of the stage's decisions, 100,000 documents in about 20 minutes instead of
-    hours); the probe documents are then linked by the real stage as without it.
+    hours); the probe documents are then linked by the real stage as without it. With
+    ``reuse`` a prefilled store already in ``workdir`` is probed again instead of being
+    rebuilt (it grows by ``probe`` documents per run).
     """
     if prefill:
-        return _run_prefilled(sizes, probe, workdir, seed, progress)
+        return _run_prefilled(sizes, probe, workdir, seed, progress, reuse)
     sizes = sorted(set(sizes))
     if not sizes or sizes[0] < 1 or probe < 1:
         raise ValueError("sizes and probe must be positive")
@@ -1252,28 +1255,42 @@ def _run_prefilled(
     workdir: str | Path | None,
     seed: int,
     progress: ProgressFactory | None,
+    reuse: bool = False,
 ) -> dict[str, Any]:
     from .bulk_store import build_store
 
     sizes = sorted(set(sizes))
     if not sizes or sizes[0] < 1 or probe < 1:
         raise ValueError("sizes and probe must be positive")
+    if reuse and workdir is None:
+        raise ValueError("reusing prefilled stores needs a workdir to find them in")
     bar = progress or _silent
     folder, temporary = _work_folder(workdir)
     results: list[SizeResult] = []
     try:
         for size in sizes:
-            db = folder / f"link_speed-bulk-{size}.db"
-            for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
-                path.unlink(missing_ok=True)
+            db = folder / f"link_speed-bulk-{size}-seed{seed}.db"
             world = World(seed)
             start = time.perf_counter()
-            build_store(db, size, seed, bar, world=world)
-            seconds = time.perf_counter() - start
+            if reuse and db.exists():
+                # The store keeps what earlier runs added (their probe documents); the
+                # generator is wound past everything it holds, so this run's probe
+                # documents are new ones continuing the same world.
+                held = _documents_in(db)
+                with bar(f"wind generator past {held:,}", held) as step:
+                    for _ in range(held):
+                        world.next()
+                        step(1)
+                build = _Build(time.perf_counter() - start, 0, 0.0, 0)
+            else:
+                for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+                    path.unlink(missing_ok=True)
+                build_store(db, size, seed, bar, world=world)
+                seconds = time.perf_counter() - start
+                build = _Build(seconds, size, seconds, 0)
             store = SQLiteStore(db)
             try:
                 linker = _MeasuredLinker(store)
-                build = _Build(seconds, size, seconds, 0)
                 results.append(_measure(store, world, linker, probe, bar, build))
             finally:
                 store.close()
@@ -1287,7 +1304,12 @@ def _run_prefilled(
         if temporary:
             shutil.rmtree(folder, ignore_errors=True)
     summary = _summary(results, seed, probe, "(temporary, removed)" if temporary else str(folder))
-    return {**summary.to_dict(), "prefill": "bulk (bench/bulk_store.py)"}
+    return {**summary.to_dict(), "prefill": "bulk (bench/bulk_store.py)", "reused": reuse}
+
+
+def _documents_in(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
 
 def _summary(results: list[SizeResult], seed: int, probe: int, workdir: str) -> LinkSpeed:

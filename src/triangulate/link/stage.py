@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -39,6 +39,7 @@ from .eventcoref import (
     blocking_keys,
     cluster_score,
     context_vector,
+    pair_score,
 )
 from .incidents import Incident, Role, group_incidents, place_containment
 from .types import EventRecord, LedgerMember
@@ -237,9 +238,65 @@ def signature(
 def stored_signature(data: str) -> EventSignature:
     """An incident's signature read back from its stored JSON. A stored signature never
     changes, and the same recent members are scored for every incident of a story, so
-    parsing each once (about 2 KB with its trigger meaning) saves most of the scoring."""
-    sig: EventSignature = from_dict(EventSignature, json.loads(data))
-    return sig
+    parsing each once (about 2 KB with its trigger meaning) saves most of the scoring.
+    Built field by field rather than through ``records.from_dict``: a new report is
+    scored against up to MAX_CANDIDATES x MAX_MEMBERS stored signatures, and in a big
+    store many are not in memory yet; this is about three times faster."""
+    d = json.loads(data)
+    opt = d.get
+    return EventSignature(
+        ref=d["ref"],
+        doc=d["doc"],
+        types=frozenset(opt("types", ())),
+        lemmas=frozenset(opt("lemmas", ())),
+        date=opt("date"),
+        places=frozenset(opt("places", ())),
+        participants=frozenset(opt("participants", ())),
+        context=tuple((int(h), float(v)) for h, v in opt("context", ())),
+        story=opt("story"),
+        figures=tuple((str(k), int(n)) for k, n in opt("figures", ())),
+        city=opt("city"),
+        arguments=frozenset(opt("arguments", ())),
+        meaning=tuple(opt("meaning", ())),
+    )
+
+
+# The fields stored_signature reads: a field added to EventSignature must be read there
+# too (tests/test_link_speed_parts.py compares it with records.from_dict).
+SIGNATURE_FIELDS = (
+    "ref", "doc", "types", "lemmas", "date", "places", "participants", "context", "story",
+    "figures", "city", "arguments", "meaning",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=20_000)
+def stored_incident(data: str) -> Incident:
+    """An incident read back from its stored JSON (immutable, so shared): an event's
+    rebuild reads every member, and the members of a growing event are the same rows
+    rebuild after rebuild."""
+    inc: Incident = from_dict(Incident, json.loads(data))
+    return inc
+
+
+@dataclass(frozen=True, slots=True)
+class RecentMembers:
+    """What scoring a candidate event needs of its most recent members, kept in memory
+    between documents: ``last`` is the newest member's (document seq, index) when they
+    were read, and a newer member (from this process or another) makes them stale."""
+
+    last: tuple[int, int]
+    signatures: tuple[EventSignature, ...]
+    agents: frozenset[str]
+
+
+def save_event_signature(links: SQLiteLinks, event_id: int, sigs: Sequence[EventSignature]) -> None:
+    """Store an event's aggregate signature, its blocking keys and the aggregate of its
+    MAX_MEMBERS most recent members (what ``cluster_score`` checks hard evidence
+    against), from its members' signatures in ingest order."""
+    ref = f"event-{event_id}"
+    whole = aggregate(sigs, ref)
+    recent = aggregate(sigs[-MAX_MEMBERS:], ref)
+    links.set_signature(event_id, whole.to_dict(), blocking_keys(whole), recent.to_dict())
 
 
 def _is_reason(inc: Incident, mention: int) -> bool:
@@ -283,6 +340,13 @@ class Linker:
         self.constraints = Constraints.load(self.links)
         self._stories: StoryAssigner | None = None
         self.meanings = Meanings()
+        # Candidate events' recent members by event id, least recently used first: the
+        # next report of a story meets the same few events, and reading their members
+        # again for every incident was the part of linking that grew with the store
+        # (more events, so fewer of their pages in SQLite's cache).
+        self._recent: OrderedDict[int, RecentMembers] = OrderedDict()
+        # Events the document being linked has just been taken out of (re-linking).
+        self._changed: set[int] = set()
 
     @property
     def stories(self) -> StoryAssigner:
@@ -327,6 +391,7 @@ class Linker:
         story = self.links.story_of_doc(doc_id) or self.stories.assign(doc)
         year_before = self._story_year(story)
         touched = self.links.delete_incidents(doc_id)
+        self._changed = touched
         incidents = list(group_incidents(doc, analysis))
         meanings = self.meanings.of([trigger_text(analysis, inc) for inc in incidents])
         for inc, meaning in zip(incidents, meanings, strict=True):
@@ -385,24 +450,34 @@ class Linker:
         apart = self.constraints.apart.get(anchor, set())
         speakers = self.links.entities_of_keys(inc.agents) if inc.kind == "reaction" else set()
         best: tuple[float, int, list[str]] | None = None
-        for event_id, _ in self.links.candidate_events(blocking_keys(sig), MAX_CANDIDATES):
+        found = self.links.candidate_events(blocking_keys(sig), MAX_CANDIDATES)
+        for event_id, _, recent_sig in found:
+            # Hard evidence against the recent members' aggregate rules a candidate out
+            # (cluster_score would say "incompatible"); most candidates end here without
+            # their members being read. Events this document just left are read in full:
+            # their stored aggregate still counts its old incidents.
+            if (
+                recent_sig
+                and event_id not in self._changed
+                and not pair_score(sig, stored_signature(recent_sig)).compatible
+            ):
+                continue
             if self.links.event_has_document(event_id, doc_id):
                 continue  # the document's own incidents were told apart already
             if apart and self.links.event_anchors(event_id) & apart:
                 continue  # a user split them
             # Only the most recent members are scored (average linkage is capped), so
             # the work per candidate does not grow with the event.
-            rows = self.links.recent_members(event_id, MAX_MEMBERS)
+            recent = self.recent_members(event_id)
+            if recent is None:
+                continue
             if speakers:
                 # A statement is identified by who makes it: a demand by one ministry
                 # and a demand by a parliament are two events, however alike.
-                theirs = self.links.entities_of_keys(
-                    k for data, _ in rows for k in json.loads(data).get("agents", [])
-                )
+                theirs = self.links.entities_of_keys(recent.agents)
                 if theirs and not theirs & speakers:
                     continue
-            others = [stored_signature(sig) for _, sig in rows]
-            s = cluster_score(sig, others, f"event-{event_id}")
+            s = cluster_score(sig, recent.signatures, f"event-{event_id}")
             if s.compatible and s.score >= LINK_THRESHOLD and (best is None or s.score > best[0]):
                 best = (s.score, event_id, list(s.evidence))
         if best is not None:
@@ -410,6 +485,30 @@ class Linker:
         event_id = self.links.create_event(inc.kind, story)
         self.links.set_signature(event_id, sig.to_dict(), blocking_keys(sig))
         return event_id, None, ["new event"]
+
+    RECENT_LIMIT = 4096  # events whose recent members are kept in memory
+
+    def recent_members(self, event_id: int) -> RecentMembers | None:
+        """The event's MAX_MEMBERS most recent members (None when it has none), from
+        memory while no newer member has joined it."""
+        last = self.links.last_member(event_id)
+        if last is None:
+            self._recent.pop(event_id, None)
+            return None
+        known = self._recent.get(event_id)
+        if known is not None and known.last == last:
+            self._recent.move_to_end(event_id)
+            return known
+        rows = self.links.recent_members(event_id, MAX_MEMBERS)
+        fresh = RecentMembers(
+            last,
+            tuple(stored_signature(sig) for _, sig in rows),
+            frozenset(k for data, _ in rows for k in stored_incident(data).agents),
+        )
+        self._recent[event_id] = fresh
+        if len(self._recent) > self.RECENT_LIMIT:
+            self._recent.popitem(last=False)
+        return fresh
 
     def _event_of_anchor(self, anchor: Anchor) -> int | None:
         doc, offset = anchor
@@ -430,14 +529,15 @@ class Linker:
         event (their origin is set) are not read again; only new or moved members load
         their document and analysis, so adding a report to a big event costs about as
         much as adding it to a small one (conflicts are still found over all claims)."""
+        # Members this process remembers may have moved (a split, a re-linked document).
+        self._recent.pop(event_id, None)
         rows = self.links.ledger_members(event_id)
         if not rows:
             self.links.delete_event(event_id)
             return
-        incidents = [from_dict(Incident, json.loads(r.data)) for r in rows]
+        incidents = [stored_incident(r.data) for r in rows]
         sigs = [stored_signature(r.signature) for r in rows]
-        event_sig = aggregate(sigs, f"event-{event_id}")
-        self.links.set_signature(event_id, event_sig.to_dict(), blocking_keys(event_sig))
+        save_event_signature(self.links, event_id, sigs)
         # A document whose incidents are all built keeps its stored claims.
         stale = {r.doc_id for r in rows if r.origin is None}
         keep = {r.seq for r in rows if r.doc_id not in stale}

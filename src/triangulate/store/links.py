@@ -326,18 +326,20 @@ class SQLiteLinks:
         )
         return int(row[0])
 
-    def candidate_events(self, keys: Iterable[str], limit: int) -> list[tuple[int, str]]:
+    def candidate_events(self, keys: Iterable[str], limit: int) -> list[tuple[int, str, str]]:
         """Events sharing blocking keys with an incident, most shared keys first, then the
-        most recent: (event id, signature JSON). ``limit`` bounds the work per incident."""
+        most recent: (event id, signature JSON, recent members' signature JSON or '').
+        ``limit`` bounds the work per incident."""
         keys = sorted(set(keys))
         if not keys:
             return []
         marks = ",".join("?" * len(keys))
         return [
-            (int(r[0]), r[1])
+            (int(r[0]), r[1], r[2])
             for r in self.conn.execute(
-                f"SELECT e.id, e.signature FROM (SELECT event_id, COUNT(*) AS n FROM event_keys"
-                f" WHERE key IN ({marks}) GROUP BY event_id ORDER BY n DESC, event_id DESC LIMIT ?) k"
+                f"SELECT e.id, e.signature, e.recent FROM (SELECT event_id, COUNT(*) AS n"
+                f" FROM event_keys WHERE key IN ({marks}) GROUP BY event_id"
+                " ORDER BY n DESC, event_id DESC LIMIT ?) k"
                 " JOIN events e ON e.id = k.event_id ORDER BY k.n DESC, e.id DESC",
                 [*keys, limit],
             )
@@ -352,10 +354,23 @@ class SQLiteLinks:
         assert cur.lastrowid is not None
         return int(cur.lastrowid)
 
-    def set_signature(self, event_id: int, signature: dict[str, Any], keys: Iterable[str]) -> None:
+    def set_signature(
+        self,
+        event_id: int,
+        signature: dict[str, Any],
+        keys: Iterable[str],
+        recent: dict[str, Any] | None = None,
+    ) -> None:
+        """Store an event's signature and blocking keys and, when given, the aggregate
+        signature of its most recent members (``recent``; see migration 0009)."""
         self.conn.execute(
-            "UPDATE events SET signature = ?, updated_at = ? WHERE id = ?",
-            (json.dumps(signature, ensure_ascii=False), _now(), event_id),
+            "UPDATE events SET signature = ?, recent = ?, updated_at = ? WHERE id = ?",
+            (
+                json.dumps(signature, ensure_ascii=False),
+                "" if recent is None else json.dumps(recent, ensure_ascii=False),
+                _now(),
+                event_id,
+            ),
         )
         # Only the keys that changed are written: an event that gains a report mostly
         # keeps its keys.
@@ -450,6 +465,16 @@ class SQLiteLinks:
                 (event_id,),
             )
         }
+
+    def last_member(self, event_id: int) -> tuple[int, int] | None:
+        """(document seq, index) of the event's most recently ingested member; read from
+        the event index alone, so it costs the same for any event size."""
+        row = self.conn.execute(
+            "SELECT doc_seq, idx FROM incidents WHERE event_id = ?"
+            " ORDER BY doc_seq DESC, idx DESC LIMIT 1",
+            (event_id,),
+        ).fetchone()
+        return None if row is None else (int(row[0]), int(row[1]))
 
     def recent_members(self, event_id: int, limit: int) -> list[tuple[str, str]]:
         """(incident JSON, signature JSON) of an event's most recently ingested members,

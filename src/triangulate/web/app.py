@@ -95,9 +95,6 @@ class AppContext:
         ws: Workspace | None = getattr(self._local, "ws", None)
         if ws is None:
             store = SQLiteStore(self.db_path, readonly=True)
-            # A bigger page cache: the timeline and event pages re-read the same index
-            # pages on every request.
-            store.conn.execute("PRAGMA cache_size = -65536")
             ws = Workspace(store)
             self._local.ws = ws
         return ws
