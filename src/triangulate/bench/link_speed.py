@@ -1073,9 +1073,14 @@ def _silent(phase: str, total: int) -> Iterator[Callable[[int], None]]:
 
 
 def _insert(store: SQLiteStore, pairs: Sequence[tuple[Document, DocumentAnalysis]]) -> list[str]:
+    """Store generated documents with their analyses; ids of those stored. A document
+    whose text is already stored word for word (the generator's reposts can repeat one)
+    is left out, as ingest records such a copy instead of storing it again."""
     ids: list[str] = []
     with store.transaction():
         for doc, analysis in pairs:
+            if store.find_by_hash(doc.content_hash) is not None:
+                continue
             shingles = dedup.shingles(dedup.content_text(doc.text, doc.blocks))
             store.insert_document(doc, dedup.fingerprints(shingles), "bench.link_speed")
             store.save_analysis(analysis)
@@ -1144,7 +1149,9 @@ def _probe(
     store: SQLiteStore, world: World, linker: _MeasuredLinker, probe: int, progress: ProgressFactory
 ) -> _ProbeRun:
     """Link ``probe`` new documents one at a time, each timed on its own."""
-    ids = _insert(store, [world.next() for _ in range(probe)])
+    ids: list[str] = []
+    while len(ids) < probe:
+        ids += _insert(store, [world.next() for _ in range(probe - len(ids))])
     linker.reset()
     out = _ProbeRun()
     conn = store.conn
@@ -1276,11 +1283,7 @@ def _run_prefilled(
                 # The store keeps what earlier runs added (their probe documents); the
                 # generator is wound past everything it holds, so this run's probe
                 # documents are new ones continuing the same world.
-                held = _documents_in(db)
-                with bar(f"wind generator past {held:,}", held) as step:
-                    for _ in range(held):
-                        world.next()
-                        step(1)
+                _wind(world, db, bar)
                 build = _Build(time.perf_counter() - start, 0, 0.0, 0)
             else:
                 for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
@@ -1307,9 +1310,21 @@ def _run_prefilled(
     return {**summary.to_dict(), "prefill": "bulk (bench/bulk_store.py)", "reused": reuse}
 
 
-def _documents_in(db: Path) -> int:
+def _wind(world: World, db: Path, progress: ProgressFactory) -> None:
+    """Draw from ``world`` until every document ``db`` holds has been drawn (documents
+    left out as word-for-word copies are drawn too), so that the next draws are new."""
     with sqlite3.connect(db) as conn:
-        return int(conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+        stored = {r[0] for r in conn.execute("SELECT id FROM documents")}
+    seen = drawn = 0
+    with progress(f"wind generator past {len(stored):,}", len(stored)) as step:
+        while seen < len(stored):
+            doc, _ = world.next()
+            drawn += 1
+            if doc.id in stored:
+                seen += 1
+                step(1)
+            elif drawn > 2 * len(stored) + 1000:
+                raise ValueError(f"{db} was not written by this generator with this seed")
 
 
 def _summary(results: list[SizeResult], seed: int, probe: int, workdir: str) -> LinkSpeed:

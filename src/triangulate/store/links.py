@@ -12,12 +12,23 @@ import datetime as _dt
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from ..errors import NotFound
 from ..ledger.types import Claim, Conflict
 from ..link.types import Entity, EventMember, EventRecord, LedgerMember, StorySummary
 from ..records import from_dict
+
+_RECORD_TYPES: dict[str, type[Any]] = {"claims": Claim, "conflicts": Conflict}
+
+
+@lru_cache(maxsize=20_000)
+def _parsed(table: str, data: str) -> Any:
+    """A stored ledger record (claim, conflict) from its JSON; the records are immutable,
+    so one parsed copy serves every reader. An event's rebuild reads all its claims, and
+    a growing event's claims are the same rows rebuild after rebuild."""
+    return from_dict(_RECORD_TYPES[table], json.loads(data))
 
 
 def _now() -> str:
@@ -640,21 +651,21 @@ class SQLiteLinks:
             ],
         )
 
-    def _records(self, table: str, cls: type[Any], event_id: int | None, order: str) -> list[Any]:
+    def _records(self, table: str, event_id: int | None, order: str) -> list[Any]:
         sql, params = f"SELECT data FROM {table}", []
         if event_id is not None:
             sql += " WHERE event_id = ?"
             params.append(event_id)
         rows = self.conn.execute(f"{sql} ORDER BY {order}", params)
-        return [from_dict(cls, json.loads(r[0])) for r in rows]
+        return [_parsed(table, r[0]) for r in rows]
 
     def claims(self, event_id: int | None = None) -> list[Claim]:
         # Document order, then the order one document's claims were built in: the same
         # order whether the ledger was built at once or member by member.
-        return self._records("claims", Claim, event_id, "event_id, doc_seq, idx")
+        return self._records("claims", event_id, "event_id, doc_seq, idx")
 
     def conflicts(self, event_id: int | None = None) -> list[Conflict]:
-        return self._records("conflicts", Conflict, event_id, "severity DESC, event_id, idx")
+        return self._records("conflicts", event_id, "severity DESC, event_id, idx")
 
     # --- stories ---------------------------------------------------------------------
     def stories(self) -> list[StorySummary]:
