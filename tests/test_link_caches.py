@@ -64,3 +64,42 @@ def test_recent_members_follow_a_member_added_by_another_connection(linked: Path
         assert again is not None and again is not first
         assert again.last == (newer_seq, newer_idx)
         assert again.signatures[-1] == stored_signature(sig)
+
+
+def test_documents_moved_by_story_refinement_reach_the_link_tables(linked: Path) -> None:
+    # Only the stories documents were moved into are compared (not the whole store), so
+    # a merge must still reach every moved document and its events.
+    from triangulate.link.story_state import story_number
+
+    with SQLiteStore(linked) as store:
+        conn = store.conn
+        counts = conn.execute(
+            "SELECT story_id, COUNT(*) FROM story_docs GROUP BY story_id ORDER BY 2 DESC, 1"
+        ).fetchall()
+        assert len(counts) >= 2
+        into, gone = counts[0][0], counts[1][0]
+        moved_docs = {r[0] for r in conn.execute(
+            "SELECT doc_id FROM story_docs WHERE story_id = ?", (gone,))}  # fmt: skip
+        linker = Linker(store)
+        state = linker.stories.state
+        with store.transaction():
+            state.retire_story(story_number(gone), story_number(into), 10**6, "test merge")
+        linker.refine_stories()
+        stale = conn.execute(
+            "SELECT COUNT(*) FROM linked l JOIN documents d ON d.seq = l.doc_seq"
+            " JOIN story_docs s ON s.doc_id = d.id WHERE l.story_id IS NOT s.story_id"
+        ).fetchone()[0]
+        assert stale == 0
+        links = SQLiteLinks(conn)
+        assert {links.story_of_doc(d) for d in moved_docs} == {into}
+        assert state.take_moved() == set()  # taken by the refinement's copy
+        marks = ",".join("?" * len(moved_docs))
+        events = {
+            r[0]
+            for r in conn.execute(
+                "SELECT story_id FROM events WHERE id IN (SELECT event_id FROM incidents i"
+                f" JOIN documents d ON d.seq = i.doc_seq WHERE d.id IN ({marks}))",
+                sorted(moved_docs),
+            )
+        }
+        assert gone not in events

@@ -380,7 +380,7 @@ class Linker:
             return
         with self.store.transaction():
             self._stories.clusterer.refine()
-            self.links.sync_stories()
+            self.links.sync_stories(self._stories.state.take_moved())
 
     def link_document(self, doc_id: str, report: LinkReport) -> None:
         doc = self.store.get_document(doc_id)
@@ -700,7 +700,8 @@ class StoryAssigner:
         from .stories import StoryClusterer
         from .story_state import SqliteStoryState
 
-        self.clusterer = StoryClusterer(state=SqliteStoryState(store.conn))
+        self.state = SqliteStoryState(store.conn)
+        self.clusterer = StoryClusterer(state=self.state)
 
     def assign(self, doc: Document) -> str:
         text = " ".join(doc.block_text(b) for b in doc.blocks if b.kind.is_content) or doc.text

@@ -316,6 +316,14 @@ class SqliteStoryState:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._depth = 0
+        # Stories that documents were moved into (merges, re-placed strays) since the
+        # last ``take_moved``: the link stage copies those documents' new stories to its
+        # own tables, and looking only there keeps that copy from reading every document.
+        self._moved: set[str] = set()
+
+    def take_moved(self) -> set[str]:
+        moved, self._moved = self._moved, set()
+        return moved
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -467,6 +475,7 @@ class SqliteStoryState:
             "UPDATE story_docs SET story_id = ?, reason = ? || ' | ' || reason WHERE story_id = ?",
             (story_name(into), reason, story_name(sid)),
         )
+        self._moved.add(story_name(into))
         self.conn.execute("DELETE FROM story_terms WHERE story_id = ?", (sid,))
         self.conn.execute(
             "UPDATE story_stories SET merged_into = ?, size = 0, norm_sq = 0, touched = ?"
@@ -515,6 +524,7 @@ class SqliteStoryState:
             "UPDATE story_docs SET story_id = ?, score = ?, reason = ? WHERE doc_id = ?",
             (story_name(assignment.sid), assignment.score, assignment.reason, assignment.doc_id),
         )
+        self._moved.add(story_name(assignment.sid))
 
     def documents(self, sid: int) -> list[DocRecord]:
         rows = self.conn.execute(

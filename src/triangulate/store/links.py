@@ -69,14 +69,23 @@ class SQLiteLinks:
             (self.seq_of(doc_id), stage, story, _now()),
         )
 
-    def sync_stories(self) -> int:
+    def sync_stories(self, stories: Iterable[str]) -> int:
         """Copy story assignments that the story clusterer's refinement changed (table
         ``story_docs``) into ``linked`` and into the events of those documents; returns
-        the number of documents that moved."""
-        moved = self.conn.execute(
-            "SELECT l.doc_seq, s.story_id FROM linked l JOIN documents d ON d.seq = l.doc_seq"
-            " JOIN story_docs s ON s.doc_id = d.id WHERE l.story_id IS NOT s.story_id"
-        ).fetchall()
+        the number of documents that moved. ``stories`` are the stories documents were
+        moved into; only their documents are compared (comparing all made each
+        refinement read the whole store)."""
+        wanted = sorted(set(stories))
+        moved: list[tuple[int, str]] = []
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            moved += self.conn.execute(
+                "SELECT l.doc_seq, s.story_id FROM story_docs s JOIN documents d ON d.id = s.doc_id"
+                " JOIN linked l ON l.doc_seq = d.seq"
+                f" WHERE s.story_id IN ({','.join('?' * len(part))})"
+                " AND l.story_id IS NOT s.story_id",
+                part,
+            ).fetchall()
         for seq, story in moved:
             self.conn.execute("UPDATE linked SET story_id = ? WHERE doc_seq = ?", (story, seq))
             self.conn.execute(
