@@ -175,6 +175,25 @@ def test_nothing_shared_stays_below_threshold() -> None:
     assert s.compatible and s.score < LINK_THRESHOLD
 
 
+def test_two_acts_of_one_sentence_score_lower_than_across_documents() -> None:
+    # "several checks" in one sentence of one document are different acts; the same
+    # lemma in two documents' sentences is the usual sign of one event.
+    text = "Police checked the bags and later checked the car in Yekaterinburg."
+    one = sig("d1/1", lemmas=frozenset({"check"}), story="s", context=context_vector(text))
+    same_sentence = dataclasses.replace(one, ref="d1/2")
+    other_doc = dataclasses.replace(one, ref="d2/1", doc="d2")
+    inside = pair_score(one, same_sentence)
+    across = pair_score(one, other_doc)
+    assert "same sentence of one document" in inside.evidence
+    assert "same sentence of one document" not in across.evidence
+    assert inside.compatible and inside.score < across.score
+    # another sentence of the same document is not "the same sentence"
+    other_sentence = dataclasses.replace(
+        one, ref="d1/3", context=context_vector("The car was checked again on Monday.")
+    )
+    assert "same sentence of one document" not in pair_score(one, other_sentence).evidence
+
+
 def test_link_score_round_trips() -> None:
     s = pair_score(ARREST, dataclasses.replace(ARREST, ref="d2/1", doc="d2"))
     assert isinstance(s, LinkScore)
