@@ -983,7 +983,15 @@ class _MeasuredLinker(Linker):
         self.timed_stories = _TimedStories(store)
         self._stories = self.timed_stories
         self.refresh_seconds = 0.0
+        self.refine_seconds = 0.0
         self.refreshed: list[int] = []
+
+    def refine_stories(self) -> None:
+        start = time.perf_counter()
+        try:
+            super().refine_stories()
+        finally:
+            self.refine_seconds += time.perf_counter() - start
 
     def refresh_event(self, event_id: int) -> None:
         self.refreshed.append(event_id)
@@ -996,6 +1004,7 @@ class _MeasuredLinker(Linker):
     def reset(self) -> None:
         self.counting.calls = self.counting.candidates = self.counting.member_rows = 0
         self.counting.seconds = self.refresh_seconds = self.timed_stories.seconds = 0.0
+        self.refine_seconds = 0.0
         self.counting.keys = []
         self.refreshed = []
 
@@ -1030,6 +1039,10 @@ class SizeResult(Record):
     story_ms: float  # mean per document: story assignment
     blocking_ms: float  # mean per document: candidate_events queries
     refresh_ms: float  # mean per document: rebuilding touched events (ledger, stances, date)
+    # mean per document: story refinement and copying its moves (Linker.run refines at
+    # the end of every run, and each probe document is a run of its own; a batch refines
+    # every REFINE_EVERY documents)
+    refine_ms: float
     other_ms: float  # the rest: entities, incidents, loading and scoring candidates, commit
     cpu_ms_per_incident: float  # CPU mean over incidents: documents differ in incidents
     incidents_per_doc: float
@@ -1374,6 +1387,7 @@ def _measure(
         "story": linker.timed_stories.seconds * 1000 / n,
         "blocking": linker.counting.seconds * 1000 / n,
         "refresh": linker.refresh_seconds * 1000 / n,
+        "refine": linker.refine_seconds * 1000 / n,
     }
     incidents = max(report.incidents, 1)
     calls = max(linker.counting.calls, 1)
@@ -1403,6 +1417,7 @@ def _measure(
         story_ms=round(parts["story"], 2),
         blocking_ms=round(parts["blocking"], 2),
         refresh_ms=round(parts["refresh"], 2),
+        refine_ms=round(parts["refine"], 2),
         other_ms=round(mean - sum(parts.values()), 2),
         cpu_ms_per_incident=round(sum(run.cpu_ms) / incidents, 2),
         incidents_per_doc=round(report.incidents / n, 2),
@@ -1441,6 +1456,7 @@ _ROWS = (
     ("  story assignment ms", "story_ms"),
     ("  blocking query ms", "blocking_ms"),
     ("  event rebuild ms", "refresh_ms"),
+    ("  story refinement ms", "refine_ms"),
     ("  other ms", "other_ms"),
     ("incidents / doc", "incidents_per_doc"),
     ("candidates / incident", "candidates_per_incident"),
