@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from triangulate.bench.tempeval3 import Timex, match_document, read_tml, run, score, table
+from triangulate.bench.tempeval3 import (
+    Timex,
+    _as_timeml,
+    match_document,
+    read_tml,
+    run,
+    score,
+    table,
+)
+from triangulate.understand.types import Anchor, TimeExpr, TimePrecision, TimexType
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "tempeval3"
 
@@ -91,10 +100,40 @@ def test_read_tml_strips_tags_and_keeps_offsets(tmp_path: Path) -> None:
 def test_dev_split_floor() -> None:
     result = run(DATA, "aquaint")
     assert result["docs"] == 73 and result["gold"] == 579
-    # Measured on AQUAINT (dev): strict F1 85.62, relaxed F1 94.35, type F1 86.47,
-    # value F1 77.74 (TimeBank train: 86.91 / 92.55 / 89.53 / 80.44).
-    # Floors are those minus 1 point; regression floors, do not lower.
-    assert result["strict_f1"] >= 84.62
+    # Measured on AQUAINT (dev): strict F1 85.79, relaxed F1 94.35, type F1 86.47,
+    # value F1 77.91 (TimeBank train: 87.59 / 92.73 / 90.37 / 81.31). Floors: the first
+    # measurement minus 1 point, raised to the new figure minus 0.5 where it improved;
+    # regression floors, do not lower.
+    assert result["strict_f1"] >= 85.29
     assert result["relaxed_f1"] >= 93.35
     assert result["type_f1"] >= 85.47
-    assert result["value_f1"] >= 76.74
+    assert result["value_f1"] >= 77.41
+
+
+@pytest.mark.skipif(
+    not (DATA / "TBAQ-cleaned" / "TimeBank").is_dir(),
+    reason=f"TempEval-3 data not found at {DATA} (../shared/bench/tempeval3)",
+)
+def test_train_split_floor() -> None:
+    result = run(DATA, "timebank")
+    assert result["docs"] == 183 and result["gold"] == 1243
+    # The rules are tuned on TimeBank: this floor (figure minus 0.5) keeps them tuned.
+    assert result["value_f1"] >= 80.81
+    assert result["strict_f1"] >= 87.09
+
+
+def _expr(text: str, type_: TimexType, value: str, cue: str) -> TimeExpr:
+    return TimeExpr(10, 10 + len(text), text, type_, value, TimePrecision.DAY, Anchor.TEXT, cue=cue)
+
+
+def test_later_is_mapped_to_a_timeml_duration() -> None:
+    # Ours: the date three days after the last one in the text. TimeML: "Three days" is a
+    # DURATION, "later" a signal outside it.
+    mapped = _as_timeml(_expr("Three days later", TimexType.DATE, "1989-10-15", "ago"))
+    assert (mapped.start, mapped.end, mapped.type, mapped.value) == (10, 20, "DURATION", "P3D")
+    assert mapped.text == "Three days"
+    over = _as_timeml(_expr("over an hour later", TimexType.DATE, "1998-10-26", "ago"))
+    assert (over.text, over.value) == ("over an hour", "PT1H")
+    # "ago" and everything else is kept as it is.
+    ago = _as_timeml(_expr("two years ago", TimexType.DATE, "1996", "ago"))
+    assert (ago.text, ago.type, ago.value) == ("two years ago", "DATE", "1996")

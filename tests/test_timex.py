@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from triangulate.understand import timex
 from triangulate.understand.timex import TimeNormaliser
 from triangulate.understand.types import Anchor, TimeExpr, TimePrecision, TimexType
 
@@ -272,3 +276,74 @@ def test_capitalised_ed_word_is_not_a_past_cue() -> None:
     # "United" must not make "would be traveling ... Thursday" a past reference.
     text = "He said the father would be traveling to the United States Thursday with his wife."
     assert values(text, pub="2000-04-05") == ["2000-04-06"]
+
+
+# --------------------------------------------------------------------------- rule cues
+# Each rule runs only on texts holding its cue words (timex._CUES); skipping must never
+# change what is found. Compared here with running every rule, on real text in all three
+# languages (the demo corpus and, when present, TempEval-3 documents).
+
+_ROOT = Path(__file__).resolve().parents[1]
+_TEMPEVAL = _ROOT.parent / "shared" / "bench" / "tempeval3" / "timex.aquaint.jsonl"
+_CUE_SENTENCES = [
+    ("en", "İt happened on Sept. 5, then every Monday night; the nineties, 5 p.m., year-end."),
+    ("en", "In the summer of 1989, MAY 3, a week or so ago, $2 million a year, per hour."),
+    ("ru", "ВЧЕРА, 27 ИЮНЯ 2025 ГОДА, в течение трёх кварталов; каждую среду в 14:20."),
+    ("ru", "Летом 1999 года, в девяностые годы, 5 млн долларов в год, через два дня."),
+    ("az", "İYUNUN 27-DƏ, 2025-ci ildə, hər cümə günü, 90-cı illərdə, ildə 5 milyon."),
+    ("az", "Dünən saat 14:20-də, keçən həftə, üç rüb ərzində, bu gün səhər."),
+]
+
+
+def _find_all(pairs: list[tuple[str, str]]) -> list[list[TimeExpr]]:
+    return [TimeNormaliser("1999-10-20").find(text, lang) for lang, text in pairs]
+
+
+def _corpus() -> list[tuple[str, str]]:
+    pairs = list(_CUE_SENTENCES)
+    for path in sorted((_ROOT / "examples").rglob("*")):
+        if path.is_file() and path.suffix in (".txt", ".html", ".jsonl", ".md"):
+            text = path.read_text("utf-8", errors="replace")
+            pairs += [(lang, text) for lang in ("en", "ru", "az")]
+    if _TEMPEVAL.is_file():
+        lines = _TEMPEVAL.read_text("utf-8").splitlines()[:40]
+        pairs += [("en", json.loads(line)["text"]) for line in lines]
+    return pairs
+
+
+def test_rule_cues_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    pairs = _corpus()
+    assert len(pairs) > 20
+    with_cues = _find_all(pairs)
+    monkeypatch.setattr(timex._Rule, "may_match", lambda self, text, folded: True)
+    assert _find_all(pairs) == with_cues
+    assert sum(map(len, with_cues)) > 50  # the texts do hold time expressions
+
+
+def test_rule_cues_skip_rules_on_texts_without_them() -> None:
+    rules = {r.name: r for r in timex._rules("en")}
+    text = "The committee met to discuss the budget."
+    folded = timex._Folded(text)
+    assert not rules["mon"].may_match(text, folded)  # no month name
+    assert not rules["duration"].may_match(text, folded)  # no unit
+    # A lower-case "may" is the modal verb: English month rules need a capital.
+    text = "Prices may rise."
+    assert not rules["md"].may_match(text, timex._Folded(text))
+    text = "Prices rose in May."
+    assert rules["md"].may_match(text, timex._Folded(text))
+
+
+def test_every_rule_declares_its_cues() -> None:
+    # A new rule must say what its matches contain (or be listed here as cue-free).
+    named = {
+        name for table in (timex._COMMON, timex._EN, timex._RU, timex._AZ) for name, *_ in table
+    }
+    assert named <= set(timex._CUES), sorted(named - set(timex._CUES))
+
+
+def test_folding_matches_case_insensitive_regex() -> None:
+    # Letters that re.IGNORECASE equates but str.lower() does not must fold together.
+    assert timex._fold("İYUN") == "iyun"
+    assert timex._fold("ıyun") == "iyun"
+    assert timex._fold("ЁЛКА") == "елка"
+    assert len(timex._fold("İstanbul, Bakı")) == len("İstanbul, Bakı")  # offsets kept

@@ -246,3 +246,97 @@ def test_the_near_term() -> None:
         "FUTURE_REF"
     ]
     assert values("It predicts near-term earnings trouble.", "1989-10-30") == []
+
+
+# --------------------------------------------------------------------------- error classes
+# Classes found on TimeBank (train) and checked on AQUAINT (dev); each rule is general and
+# tested in every language it applies to.
+
+
+def typed(text: str, lang: str, pub: str | None) -> list[tuple[str, str, str]]:
+    return [(t.text, t.type.value, t.value) for t in TimeNormaliser(pub).find(text, lang)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # A unit after an amount is a rate (TimeML SET), not a stretch of time.
+        ("It will save $500 million a year in costs.", "en", [("a year", "SET", "P1Y")]),
+        ("The flights add 700 seats a week.", "en", [("a week", "SET", "P1W")]),
+        ("Guards stood there 24 hours a day.", "en", [("24 hours", "DURATION", "PT24H"), ("a day", "SET", "P1D")]),
+        ("Air bags inflate at up to 200 miles per hour.", "en", [("per hour", "SET", "PT1H")]),
+        ("Компания тратит 5 млн долларов в год на рекламу.", "ru", [("год", "SET", "P1Y")]),
+        ("Поезд ходит два раза в неделю.", "ru", [("неделю", "SET", "P1W")]),
+        ("Şirkət ildə 5 milyon manat itirir.", "az", [("ildə", "SET", "P1Y")]),
+        # A recurrence on a weekday or in a month is a SET, never one date.
+        ("The third flight departs each Thursday.", "en", [("each Thursday", "SET", "XXXX-WXX-4")]),
+        ("They meet every Monday night.", "en", [("every Monday night", "SET", "XXXX-WXX-1TNI")]),
+        ("Orangemen march each July.", "en", [("each July", "SET", "XXXX-07")]),
+        ("Совет собирается каждую среду.", "ru", [("каждую среду", "SET", "XXXX-WXX-3")]),
+        ("Yığıncaq hər cümə günü keçirilir.", "az", [("hər cümə günü", "SET", "XXXX-WXX-5")]),
+        # Decades said in words, and Azerbaijani decades with their ordinal suffix.
+        ("Hate groups grew through the nineties.", "en", [("the nineties", "DATE", "199")]),
+        ("Это было в девяностые годы.", "ru", [("девяностые годы", "DATE", "199")]),
+        ("Bu, 90-cı illərdə baş verib.", "az", [("90-cı illərdə", "DATE", "199")]),
+    ],
+)  # fmt: skip
+def test_error_classes(text: str, lang: str, expected: list[tuple[str, str, str]]) -> None:
+    assert typed(text, lang, "1999-10-20") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("The smallest gain in a year.", "en"),  # no amount before "a year": a duration
+        ("Это случилось в год выборов.", "ru"),  # "в год" without an amount: not a rate
+        ("Bu ildə çox hadisə olub.", "az"),  # "bu ildə" is this year, not "per year"
+        ("Hər bazar açıqdır.", "az"),  # "hər bazar" is also "every market"
+    ],
+)
+def test_no_rate_or_recurrence_without_its_cue(text: str, lang: str) -> None:
+    assert all(t.type is not TimexType.SET for t in TimeNormaliser("1999-10-20").find(text, lang))
+
+
+def test_a_plan_told_as_overtaken_is_past() -> None:
+    # Written on Monday 1989-10-30: "had been due" and "as previously planned" point back.
+    assert values("It had been due to expire Friday evening.", "1989-10-30") == ["1989-10-27TEV"]
+    assert values("The attack began as previously planned Saturday night.", "1991-02-25") == [
+        "1991-02-23TNI"
+    ]
+    # The same plan still ahead is the coming Friday.
+    assert values("It is due to expire Friday evening.", "1989-10-30") == ["1989-11-03TEV"]
+
+
+def test_a_participle_after_a_determiner_is_no_past_tense() -> None:
+    # "a still unspecified date" is an adjective; "would" sets the tense: next January.
+    text = "It would be paid on a still unspecified date in January."
+    assert values(text, "1989-10-26") == ["1990-01"]
+
+
+def test_the_season_is_the_latest_one_begun() -> None:
+    assert found("Sales slowed over the summer.", "1989-10-26") == [("the summer", "1989-SU")]
+    assert found("It was cold in the winter.", "2000-01-15") == [("the winter", "1999-WI")]
+    # The future tense looks ahead to the one not begun yet.
+    assert found("Prices will rise in the spring.", "1998-02-06") == [("the spring", "1998-SP")]
+    # Without a publication date the year stays unknown; a bare "summer" stays untagged.
+    assert found("Sales slowed over the summer.", None) == [("the summer", "XXXX-SU")]
+    assert found("They run a summer camp.", "1989-10-26") == []
+    # "the fall of ..." and "the Summer Olympics" are no seasons.
+    assert found("Since the fall of the Berlin Wall.", "1999-10-20") == []
+    assert found("Athletes at the Summer Olympics.", "1999-10-20") == []
+
+
+def test_will_one_day_is_future_and_a_hedged_ago_is_approximate() -> None:
+    assert typed("Islam will one day be the second largest religion.", "en", "1998-03-03") == [
+        ("one day", "DATE", "FUTURE_REF")
+    ]
+    assert typed("The strike lasted for one day.", "en", "1998-03-03") == [
+        ("one day", "DURATION", "P1D")
+    ]
+    (ago,) = TimeNormaliser("1991-02-25").find("Then, a week or so ago, he left.", "en")
+    assert (ago.text, ago.value, ago.mod) == ("a week or so ago", "1991-W08", "APPROX")
+
+
+def test_fiscal_year_with_a_shift_is_that_year() -> None:
+    text = "It expects sales in the current fiscal year to rise."
+    assert found(text, "1989-11-02") == [("the current fiscal year", "1989")]

@@ -14,6 +14,7 @@ of .tml files, e.g. the held-out platinum test set).
 
 from __future__ import annotations
 
+import re
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..understand.timex import TimeNormaliser
+from ..understand.types import TimeExpr, TimexType
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,10 +196,25 @@ def score(pairs: Iterable[tuple[Sequence[Timex], Sequence[Timex]]]) -> dict[str,
 
 def predict(doc: Document) -> list[Timex]:
     normaliser = TimeNormaliser(publication=doc.dct)
-    return [
-        Timex(t.start, t.end, t.type.value, t.value, t.text)
-        for t in normaliser.find(doc.text, "en")
-    ]
+    return [_as_timeml(t) for t in normaliser.find(doc.text, "en")]
+
+
+_LATER = re.compile(r"\s+later$", re.I)
+
+
+def _as_timeml(t: TimeExpr) -> Timex:
+    """Our expression in TimeML's terms. One convention differs and is mapped here, not
+    in the product: "three days later" is for us the date three days after the last one
+    in the text (or an unknown one), while TimeML tags "three days" alone as a DURATION
+    and leaves "later" to a SIGNAL. The duration is what our normaliser gives for the
+    words before "later"."""
+    cut = _LATER.search(t.text) if t.cue == "ago" else None
+    if cut is not None:
+        words = t.text[: cut.start()]
+        found = TimeNormaliser(publication=None).find(words, "en")
+        if len(found) == 1 and found[0].type is TimexType.DURATION and found[0].end == len(words):
+            return Timex(t.start, t.start + len(words), "DURATION", found[0].value, words)
+    return Timex(t.start, t.end, t.type.value, t.value, t.text)
 
 
 def run(data: Path, split: str, *, limit: int | None = None) -> dict[str, Any]:

@@ -5,11 +5,10 @@ backend of its language; adding a language is adding a backend to ``BACKENDS``."
 from __future__ import annotations
 
 import abc
-import dataclasses
 from collections.abc import Callable, Sequence
 
 from ..settings import Settings
-from .types import Analysis, Sentence
+from .types import Analysis, Sentence, shift_sentence
 
 
 class LanguageBackend(abc.ABC):
@@ -41,18 +40,9 @@ class LanguageBackend(abc.ABC):
                     sentences.append(s)
                     continue
                 parsed = self.analyse(text[s.start : s.end], parse=True).sentences
-                sentences.extend(_shift_sentence(p, s.start) for p in parsed)
+                sentences.extend(shift_sentence(p, s.start) for p in parsed)
             out.append(Analysis(analysis.lang, tuple(sentences), analysis.entities))
         return out
-
-
-def _shift_sentence(sentence: Sentence, offset: int) -> Sentence:
-    tokens = tuple(
-        dataclasses.replace(t, start=t.start + offset, end=t.end + offset) for t in sentence.tokens
-    )
-    return dataclasses.replace(
-        sentence, start=sentence.start + offset, end=sentence.end + offset, tokens=tokens
-    )
 
 
 BackendFactory = Callable[[Settings], LanguageBackend]

@@ -58,16 +58,47 @@ def _by_first_word(
     return {w: tuple(es) for w, es in exact.items()}, tuple(prefixed)
 
 
+# Indexes by the identity of the entry tuple: the cue lists are built once and kept, and
+# hashing a long tuple of tuples on every token (as the lru_cache key does) cost more
+# than the lookup itself. The tuple is kept with its index, so an id is never reused
+# while its entry is here.
+_INDEXES: dict[
+    int,
+    tuple[
+        tuple[Entry, ...],
+        tuple[dict[str, tuple[tuple[int, Entry], ...]], tuple[tuple[int, Entry], ...]],
+    ],
+] = {}
+_MAX_INDEXES = 1024
+
+
+def _index(
+    entries: tuple[Entry, ...],
+) -> tuple[dict[str, tuple[tuple[int, Entry], ...]], tuple[tuple[int, Entry], ...]]:
+    hit = _INDEXES.get(id(entries))
+    if hit is not None and hit[0] is entries:
+        return hit[1]
+    index = _by_first_word(entries)
+    if len(_INDEXES) >= _MAX_INDEXES:
+        _INDEXES.clear()
+    _INDEXES[id(entries)] = (entries, index)
+    return index
+
+
 def entry_at(entries: tuple[Entry, ...], toks: Sequence[_Lowered], i: int) -> Entry | None:
     """The first of ``entries`` (longest first, as ``entries()`` makes them) whose words
     match the tokens from ``i`` on; only entries that can start at token ``i`` are tried,
     so a long cue list costs a dictionary lookup per token."""
     if i >= len(toks):
         return None
-    exact, prefixed = _by_first_word(entries)
+    exact, prefixed = _index(entries)
     low = toks[i].low
-    candidates = [*exact.get(low, ()), *(c for c in prefixed if low.startswith(c[1][0][0]))]
-    for _, entry in sorted(candidates, key=lambda c: c[0]):
+    candidates = exact.get(low, ())
+    if prefixed:
+        more = [c for c in prefixed if low.startswith(c[1][0][0])]
+        if more:
+            candidates = tuple(sorted([*candidates, *more], key=lambda c: c[0]))
+    for _, entry in candidates:
         if i + len(entry) <= len(toks) and all(
             toks[i + k].low.startswith(w) if p else toks[i + k].low == w
             for k, (w, p) in enumerate(entry)

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from anyascii import anyascii
@@ -122,6 +122,9 @@ def _fold_word(word: str, *, cyrillic: bool) -> str:
     return word
 
 
+# Names repeat across a corpus and the key is a pure function of the name; the cache keeps
+# the folding (several regexes and tables per word) off the per-mention path.
+@lru_cache(maxsize=1 << 16)
 def translit_key(name: str) -> str:
     """A script-independent key for ``name``: Azerbaijani Latin, Cyrillic and English
     transliterations of one name share it (Səfərov / Сафаров / Safarov -> ``safarov``).

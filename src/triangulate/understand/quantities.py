@@ -68,6 +68,10 @@ class _Lang:
     plural_multipliers: dict[str, int]
     article: frozenset[str]
     vague: tuple[tuple[Entry, tuple[int, int | None], str], ...]
+    # The same, as one entry list (in the same order) and the band and phrase of each
+    # entry's first listing: one lookup per token instead of one per vague word.
+    vague_entries: tuple[Entry, ...]
+    vague_bands: dict[Entry, tuple[tuple[int, int | None], str]]
     approximate: tuple[Entry, ...]
     lower_strict: tuple[Entry, ...]
     lower_inclusive: tuple[Entry, ...]
@@ -99,6 +103,15 @@ class _Lang:
     month_endings: tuple[str, ...]
 
 
+def _first_bands(
+    vague: list[tuple[Entry, tuple[int, int | None], str]],
+) -> dict[Entry, tuple[tuple[int, int | None], str]]:
+    bands: dict[Entry, tuple[tuple[int, int | None], str]] = {}
+    for entry, band, phrase in vague:
+        bands.setdefault(entry, (band, phrase))
+    return bands
+
+
 @cache
 def _lang(lang: str) -> _Lang:
     raw = cuewords.load("quantity_words.json", lang)
@@ -120,6 +133,8 @@ def _lang(lang: str) -> _Lang:
         plural_multipliers={k: int(v) for k, v in raw["plural_multipliers"].items()},
         article=frozenset(raw["article"]),
         vague=tuple(vague),
+        vague_entries=tuple(e for e, _, _ in vague),
+        vague_bands=_first_bands(vague),
         approximate=cuewords.entries(raw["approximate"], _TOKEN),
         lower_strict=cuewords.entries(raw["lower_strict"], _TOKEN),
         lower_inclusive=cuewords.entries(raw["lower_inclusive"], _TOKEN),
@@ -184,22 +199,22 @@ def _core(toks: list[_Tok], i: int, lx: _Lang) -> _Num | None:
         return None
     tok = toks[i]
     # Vague words first: "a few" must not be read as article + nothing.
-    for entry, (lo, hi), phrase in lx.vague:
-        n = cuewords.match_at((entry,), toks, i)
-        if n:
-            j = i + n
-            # "several hundred", "несколько тысяч", "bir neçə yüz": scale the band.
-            mult = lx.multipliers.get(toks[j].low, 0) if j < len(toks) else 0
-            mult = mult or (lx.approx_multipliers.get(toks[j].low, 0) if j < len(toks) else 0)
-            if not mult and j + 1 < len(toks) and toks[j].low == "of":
-                mult = lx.plural_multipliers.get(toks[j + 1].low, 0)
-                if mult:
-                    j += 1
+    entry = cuewords.entry_at(lx.vague_entries, toks, i)
+    if entry is not None:
+        (lo, hi), phrase = lx.vague_bands[entry]
+        j = i + len(entry)
+        # "several hundred", "несколько тысяч", "bir neçə yüz": scale the band.
+        mult = lx.multipliers.get(toks[j].low, 0) if j < len(toks) else 0
+        mult = mult or (lx.approx_multipliers.get(toks[j].low, 0) if j < len(toks) else 0)
+        if not mult and j + 1 < len(toks) and toks[j].low == "of":
+            mult = lx.plural_multipliers.get(toks[j + 1].low, 0)
             if mult:
                 j += 1
-                hi2 = None if hi is None else (hi + 1) * mult - 1
-                return _Num(i, j, lo * mult, hi2, Exactness.VAGUE, phrase)
-            return _Num(i, j, lo, hi, Exactness.VAGUE, phrase)
+        if mult:
+            j += 1
+            hi2 = None if hi is None else (hi + 1) * mult - 1
+            return _Num(i, j, lo * mult, hi2, Exactness.VAGUE, phrase)
+        return _Num(i, j, lo, hi, Exactness.VAGUE, phrase)
     value: float | None = None
     j = i
     exactness = Exactness.EXACT

@@ -19,7 +19,15 @@ from .backend import backend_for
 from .entities import expand_coordinated_names, resolve_document
 from .events import extract_events, find_triggers
 from .timex import TimeNormaliser
-from .types import Analysis, DocumentAnalysis, EntityMention, EntityType, Sentence
+from .types import (
+    Analysis,
+    DocumentAnalysis,
+    EntityMention,
+    EntityType,
+    Sentence,
+    shift_entity,
+    shift_sentence,
+)
 
 UNDERSTAND = stages.register(
     stages.Stage(
@@ -59,16 +67,8 @@ def _publication(doc: Document) -> str | None:
 
 
 def _shift(analysis: Analysis, offset: int) -> tuple[list[Sentence], list[EntityMention]]:
-    sentences = [
-        replace(
-            s,
-            start=s.start + offset,
-            end=s.end + offset,
-            tokens=tuple(replace(t, start=t.start + offset, end=t.end + offset) for t in s.tokens),
-        )
-        for s in analysis.sentences
-    ]
-    entities = [replace(e, start=e.start + offset, end=e.end + offset) for e in analysis.entities]
+    sentences = [shift_sentence(s, offset) for s in analysis.sentences]
+    entities = [shift_entity(e, offset) for e in analysis.entities]
     return sentences, entities
 
 

@@ -25,7 +25,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from ..ingest.pubdate import month_number
+from ..ingest.pubdate import month_number, month_table
 from .types import Anchor, TimeExpr, TimePrecision, TimexType
 
 _B = r"(?<![\w])"  # word start (Unicode-aware, so Cyrillic and ə/ı count as letters)
@@ -69,6 +69,32 @@ class _Rule:
     name: str
     pattern: re.Pattern[str]
     handler: _Handler
+    # Cheap necessary conditions (see _CUES): every group must be met by the text.
+    # Empty: the rule always runs.
+    cues: tuple[_CueGroup, ...] = ()
+
+    def may_match(self, text: str, folded: _Folded) -> bool:
+        return all(group.met(text, folded) for group in self.cues)
+
+
+@dataclass(frozen=True, slots=True)
+class _CueGroup:
+    """Met when the folded text holds one of ``words``, has one of ``tokens`` as a whole
+    word, or matches ``pattern``."""
+
+    words: tuple[str, ...] = ()
+    tokens: frozenset[str] = frozenset()
+    pattern: re.Pattern[str] | None = None
+    capitals: frozenset[str] = frozenset()  # whole words written with a capital
+
+    def met(self, text: str, folded: _Folded) -> bool:
+        if any(w in folded.text for w in self.words):
+            return True
+        if self.tokens and not self.tokens.isdisjoint(folded.tokens()):
+            return True
+        if self.capitals and not self.capitals.isdisjoint(folded.capitalised()):
+            return True
+        return self.pattern is not None and self.pattern.search(text) is not None
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -511,6 +537,10 @@ def _h_decade(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
     dec = _g(m, "dec")
     if dec is None:
         short = _g(m, "dec2")
+        if short is None and _g(m, "decw") is not None:
+            # "the nineties", "девяностые": the decade word's digit.
+            word = _lookup("decade_words", m.group("decw"))
+            short = str(word) if word is not None else None
         if short is None:
             return None
         # "the '90s" / "90-х годов": the 20th century unless it says otherwise.
@@ -550,15 +580,24 @@ def _h_season(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
     year = _year(m)
     part = _lookup("parts", _g(m, "part")) or ""
     anchor = Anchor.ABSOLUTE
+    confidence = 1.0
     if year is None:
-        if shift is None:
+        the = _g(m, "the") is not None
+        if shift is None and not (the and _season_noun(m)):
             return None  # a bare "summer" says nothing about which one
         if self.pub is None:
             return _Val(TimexType.DATE, f"XXXX-{season}", TimePrecision.SEASON, Anchor.NONE)
         anchor = Anchor.PUBLICATION
         year = self.pub.year
         first, last = _SEASON_MONTHS[season]
-        if shift == -1 and not (last < self.pub.month and season != "WI"):
+        if shift is None:
+            # "the summer", "over the summer": news means the latest one that has begun
+            # (written in October, the summer just past; in July, this one), or the
+            # coming one when the clause speaks of the future.
+            begun = self.pub.month == 12 if season == "WI" else first <= self.pub.month
+            year -= 1 if not begun and not _future_tense(m, lang) else 0
+            confidence = 0.7  # "in the winter" may also be any winter
+        elif shift == -1 and not (last < self.pub.month and season != "WI"):
             year -= 1  # the last completed one
         elif shift == 1 and first <= self.pub.month:
             year += 1
@@ -573,7 +612,15 @@ def _h_season(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
         anchor,
         mod=part,
         interval=_interval(start, end, part),
+        confidence=confidence,
     )
+
+
+def _season_noun(m: re.Match[str]) -> bool:
+    """ "the summer" names a season unless a name follows ("the Summer Olympics") or an
+    "of" that is not a year's ("the fall of Saigon", "the spring of discontent")."""
+    after = m.string[m.end() : m.end() + 20]
+    return not re.match(r"\s+(?:of\b|(?-i:[A-Z]))", after)
 
 
 def _h_quarter(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
@@ -748,6 +795,33 @@ def _sentence_ends(text: str) -> list[re.Match[str]]:
 _NOT_PARTICIPLE = frozenset({"since", "ago", "last", "been", "was", "were", "had", "did"})
 
 
+# "a still unspecified date", "the revised plan": a participle after a determiner is an
+# adjective, not a past tense.
+_ADJECTIVE_AFTER = re.compile(
+    r"(?i)\b(?:a|an|the|its|their|his|her|our|this|these|those|still|newly)\s+$"
+)
+# "had been scheduled to expire Friday", "as previously planned": a plan told as already
+# overtaken, so the day it names is past.
+_PLAN_WORD = re.compile(r"(?i)(?:scheduled|planned|due\s+to|expected\s+to|set\s+to)$")
+_OVERTAKEN_PLAN = re.compile(r"(?i)\b(?:had\s+been|previously|as)\s+$")
+
+
+def _sense(cue: re.Match[str], text: str) -> bool | None:
+    """Whether a tense cue found in ``text`` speaks of the future (True), the past
+    (False), or is no tense cue after all (None)."""
+    if cue.group("fut") is not None:
+        overtaken = _PLAN_WORD.search(cue.group("fut")) and _OVERTAKEN_PLAN.search(
+            text, 0, cue.start()
+        )
+        return not overtaken
+    if _passive(cue, text):
+        return None
+    word = cue.group("past")
+    if word.endswith("ed") and _ADJECTIVE_AFTER.search(text, 0, cue.start()):
+        return None
+    return False
+
+
 def _passive(cue: re.Match[str], text: str) -> bool:
     """A participle cue right after a form of "be" ("would be paid")."""
     word = cue.group("past")
@@ -797,17 +871,19 @@ def _en_tense(m: re.Match[str]) -> str | None:
     right = re.split(r"''|[\"”]|\s(?:and|but|while)\s", right, maxsplit=1)[0]
     best: tuple[int, bool] | None = None
     for cue in _EN_CUE.finditer(left):
-        if _passive(cue, left):
+        sense = _sense(cue, left)
+        if sense is None:
             continue
         distance = len(left) - cue.end()
         if best is None or distance <= best[0]:
-            best = (distance, cue.group("fut") is not None)
+            best = (distance, sense)
     for cue in _EN_CUE.finditer(right):
-        if _passive(cue, right):
+        sense = _sense(cue, right)
+        if sense is None:
             continue
         distance = cue.start() + 10  # a cue before the weekday weighs more
         if best is None or distance < best[0]:
-            best = (distance, cue.group("fut") is not None)
+            best = (distance, sense)
     if best is None:
         return None
     return "future" if best[1] else "past"
@@ -998,7 +1074,7 @@ def _h_ago(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
     if unit is None or direction is None:
         return None
     amount = _number(_g(m, "num"))
-    mod = _lookup("modifiers", _g(m, "mod")) or ""
+    mod = _lookup("modifiers", _g(m, "mod")) or ("APPROX" if _g(m, "orso") else "")
     forward = direction.endswith("+")
     base, anchor = self.pub, Anchor.PUBLICATION
     if direction.startswith("text") and self.last_day is not None:
@@ -1071,8 +1147,62 @@ def _h_duration(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | Non
     if unit == "Q" and _FRACTION_OF.match(m.string, m.end()):
         # "three-quarters of its food", "a quarter of the market": a share, not a time.
         return None
+    if (
+        lang == "en"
+        and _norm(_g(m, "num") or "") in ("a", "an")
+        and not (mod or _g(m, "the"))
+        and _after_amount(m, lang)
+    ):
+        # "$1.76 a year", "700 seats a week", "24 hours a day": a rate, not a stretch.
+        return _Val(TimexType.SET, _duration(1, unit), TimePrecision.UNKNOWN, Anchor.NONE)
     amount = _number(_g(m, "num"))
     return _Val(TimexType.DURATION, _duration(amount, unit), _PRECISION[unit], Anchor.NONE, mod)
+
+
+@cache
+def _amount_end(lang: str) -> re.Pattern[str]:
+    """What ends an amount right before a rate's unit: digits (with a per cent sign), a
+    number word or a scale word, perhaps followed by the counted noun ("700 seats",
+    "fifty thousand CDs", "5 млн долларов")."""
+    spec = _lexicon()[lang]
+    words = [w for w, v in spec["numbers"].items() if v >= 2] + list(spec.get("rate_words", []))
+    # English counted nouns are plurals; Russian ones are any word (case endings vary).
+    noun = r"(?-i:[A-Za-z]+s)" if lang == "en" else r"[^\W\d_]+\.?"
+    return re.compile(rf"(?:\d%?|(?<!\w)(?:{_alt(words)})\.?)(?:\s+{noun})?\s+$", re.I)
+
+
+def _after_amount(m: re.Match[str], lang: str) -> bool:
+    return _amount_end(lang).search(m.string, max(0, m.start() - 60), m.start()) is not None
+
+
+def _h_rate(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    """ "5 млн долларов в год", "ildə 5 milyon manat": a rate (SET), per unit. Russian puts
+    the amount before "в <unit>", Azerbaijani the unit ("ildə", "ayda") before it."""
+    unit = _lookup("rate_units", m.group("unit"))
+    if unit is None or (lang == "ru" and not _after_amount(m, lang)):
+        return None
+    return _Val(TimexType.SET, _duration(1, unit), TimePrecision.UNKNOWN, Anchor.NONE)
+
+
+def _h_every_weekday(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    """ "every Thursday", "каждую среду", "hər cümə günü": a weekly recurrence, never one
+    date (TimeML: SET XXXX-WXX-4)."""
+    weekday = _lookup("weekdays", m.group("wd"))
+    if weekday is None or (lang == "en" and not m.group("wd")[0].isupper()):
+        return None
+    if lang == "az" and _g(m, "gun") is None and " " not in m.group("wd"):
+        return None  # "hər bazar" is also "every market"
+    dp = _lookup("day_parts", _g(m, "dp"))
+    value = f"XXXX-WXX-{weekday + 1}" + (f"T{dp}" if dp else "")
+    return _Val(TimexType.SET, value, TimePrecision.UNKNOWN, Anchor.NONE)
+
+
+def _h_every_month(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
+    """ "each July": a yearly recurrence (SET XXXX-07), not the last or next July."""
+    month = _month(m, lang)
+    if month is None:
+        return None
+    return _Val(TimexType.SET, f"XXXX-{month:02d}", TimePrecision.UNKNOWN, Anchor.NONE)
 
 
 def _h_compound(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
@@ -1199,6 +1329,214 @@ def _phrase_handler(category: str, value: Any) -> _Handler:
     return handler
 
 
+# --------------------------------------------------------------------------- cues
+
+# Case-insensitive regex matching (re.I) equates letters that str.lower() keeps apart: i/ı,
+# s/ſ, the old Cyrillic letter forms; and "İ".lower() would add a combining dot. Folding
+# them lets a substring or whole-word test stand in for the regex. "ё" folds to "е"
+# because the patterns accept either (see _alt). Every letter stays one word character,
+# so word boundaries do not move.
+_FOLD = str.maketrans(
+    {
+        "ı": "i",
+        "ſ": "s",
+        "ё": "е",
+        "ᲀ": "в",
+        "ᲁ": "д",
+        "ᲂ": "о",
+        "ᲃ": "с",
+        "ᲄ": "т",
+        "ᲅ": "т",
+        "ᲆ": "ъ",
+        "ᲇ": "ѣ",
+        "ᲈ": "ꙋ",
+        "ẛ": "ṡ",
+        "ﬅ": "ﬆ",
+    }
+)
+_WORD = re.compile(r"\w+")
+_CAPITALISED = re.compile(r"(?<!\w)[^\W\d_a-z]\w*")
+
+
+def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
+    return text.replace("İ", "i").lower().translate(_FOLD)
+
+
+class _Folded:
+    """A text folded once per block, and its sets of words on first use."""
+
+    __slots__ = ("_capitals", "_tokens", "original", "text")
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        self.text = _fold(text)
+        self._tokens: frozenset[str] | None = None
+        self._capitals: frozenset[str] | None = None
+
+    def tokens(self) -> frozenset[str]:
+        if self._tokens is None:
+            self._tokens = frozenset(_WORD.findall(self.text))
+        return self._tokens
+
+    def capitalised(self) -> frozenset[str]:
+        """The words that start with a capital letter, folded."""
+        if self._capitals is None:
+            words = _CAPITALISED.findall(self.original)
+            self._capitals = frozenset(_fold(w) for w in words if w[0].isupper())
+        return self._capitals
+
+
+# The regexes are costly (each is tried at every word start) and most sentences hold no
+# time expression. So each rule names what any match of it must contain, and a rule is not
+# run on a text that lacks it: it could not have matched, so nothing changes
+# (tests/test_timex.py compares with running every rule). Per group, any of:
+#   "word"  the folded text contains it;    "=word" it is a whole word of the text;
+#   "^word" a whole word of the text that starts with a capital letter (English month,
+#           weekday and holiday names: their handlers drop lower-case ones, "may", "march");
+#   "@cat" / "=@cat" / "^@cat" the same for every entry of a lexicon category ("@months":
+#           the month stems a month word starts with; "^" takes an entry's first word);
+#   "re:..." the regex matches the text.
+# All groups of a rule must be met. Whole words only where the pattern puts a word
+# boundary (or whitespace) on both sides of that word. No entry: the rule always runs.
+_YEAR_RE = r"re:(?:1[5-9]|20)\d\d"
+_CUES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "iso": ((r"re:\d-[01]\d-",),),
+    "numeric": ((r"re:\d\.\d\d?\.[12]",),),
+    **{
+        name: (("^@months",),)
+        for name in ("dmy", "mdy", "md", "md_and", "week_of", "dm", "my", "mon", "mon_rel")
+    },
+    "decade": ((r"re:\d0['’]?s",),),
+    "decade2": ((r"re:['’]\d0s",),),
+    "decade_word": (("=@decade_words",),),
+    "century": (("=century",),),
+    "year": ((r"re:(?:19|20)\d\d",),),
+    "year_old": ((r"re:1[5-8]\d\d",),),
+    "year_spoken": (("nineteen", "eighteen", "thousand"),),
+    "season": (("=@seasons",),),
+    "quarter": (("=quarter",),),
+    "quarter_ref": (("=quarter", "=period"),),
+    "half": (("=half",), ("=of",)),
+    "relday": (("=@relative_days",),),
+    "this_dp": (("=@day_parts",), ("=this", "=last")),
+    "weekday": (("^@weekdays",),),
+    "every_wd": (("^@weekdays",), ("=every", "=each")),
+    "every_mon": (("^@months",), ("=every", "=each")),
+    "period": (("=week", "=month", "=year", "=quarter", "=decade", "=century", "=weekend"),),
+    "weekend": (("=weekend",),),
+    "year_end": (("=year",), ("end",)),
+    "that_period": (("=year", "=month"),),
+    "holiday": (("^@holidays",),),
+    "the_year": (("=year",),),
+    "ago": (("=@ago",), ("=@units",)),
+    "year_adj": (("year-",),),
+    "compound": (("=@compound_durations",),),
+    "duration": (("=@units",),),
+    "long_adj": (("long",),),
+    "vague_plural": (("=years", "=months", "=weeks", "=days", "=decades", "=hours", "=centuries"),),
+    "clock12": ((r"re:\d\s*[ap]\.?m",),),
+    "clock_word": (("noon", "midday", "midnight", "afternoon", "morning"),),
+    "clock24": ((r"re:\d[:.][0-5]\d",),),
+    "ru_dm": (("@months",), (r"re:\d",)),
+    "ru_mon": (("@months",),),
+    "ru_part_mon": (("@months",),),
+    "ru_my": (("@months",), (_YEAR_RE,)),
+    "ru_year": ((_YEAR_RE,),),
+    "ru_year2": ((_YEAR_RE,),),
+    "ru_decade": ((r"re:\d0-",),),
+    "ru_decade2": ((r"re:\d0-",),),
+    "ru_decade_word": (("=@decade_words",),),
+    "ru_season": (("=@seasons",),),
+    "ru_relday": (("=@relative_days",),),
+    "ru_weekday": (("=@weekdays",),),
+    "ru_weekday2": (("=@weekdays",),),
+    "ru_every_wd": (("=@weekdays",),),
+    "ru_rate": (("=@rate_units",),),
+    "ru_period": (("=@period_units",),),
+    "ru_period2": (("=@period_units",),),
+    "ru_ago": (("=@ago",),),
+    "ru_later": (("=через",),),
+    "ru_compound": (("=@compound_durations",),),
+    "ru_duration": (("=@units",),),
+    "ru_clock": ((r"re:\d[:.][0-5]\d",),),
+    "az_md": (("@months",), (r"re:\d",)),
+    "az_dm": (("@months",), (r"re:\d",)),
+    "az_ym": (("@months",), (_YEAR_RE,)),
+    "az_mon": (("@months",),),
+    "az_year": ((_YEAR_RE,),),
+    "az_year2": ((_YEAR_RE,),),
+    "az_decade": ((r"re:\d0-?\w+\s+illər",),),
+    "az_season": (("=@seasons",),),
+    "az_relday": (("=@relative_days",),),
+    "az_weekday": (("=@weekdays",),),
+    "az_every_wd": (("=@weekdays",), ("=hər",)),
+    "az_rate": (("=@rate_units",),),
+    "az_period": (("=@period_units",),),
+    "az_ago": (("=@ago",),),
+    "az_compound": (("=@compound_durations",),),
+    "az_duration": (("@units",),),
+    "az_clock": (("=saat",),),
+}
+
+
+def _pieces(phrase: str) -> list[str]:
+    """The words of a lexicon phrase, folded: any match holds each of them whole (the
+    patterns let whitespace vary and accept either apostrophe)."""
+    return _WORD.findall(_fold(phrase))
+
+
+def _minimal(words: Iterable[str]) -> tuple[str, ...]:
+    """The words that contain no other one: testing "jan" covers "january"."""
+    unique = {w for w in words if w}
+    return tuple(sorted(w for w in unique if not any(o != w and o in w for o in unique)))
+
+
+@cache
+def _month_stems(lang: str) -> tuple[str, ...]:
+    """What a month word in ``lang`` is or starts with: the English patterns list English
+    names and abbreviations whole; Russian and Azerbaijani ones accept any word that
+    month_number reads, which starts with one of its stems."""
+    if lang == "en":
+        return tuple(_fold(form) for group in _lexicon_months() for form in group)
+    return tuple(_fold(stem) for stem in month_table().stems)
+
+
+def _cue_groups(lang: str, name: str) -> tuple[_CueGroup, ...]:
+    spec = _lexicon()[lang]
+    groups = []
+    for group in _CUES.get(name, ()):
+        found: dict[str, list[str]] = {"": [], "=": [], "^": []}
+        pattern = None
+        for item in group:
+            if item.startswith("re:"):
+                pattern = re.compile(item[3:], re.I)
+                continue
+            kind = item[0] if item[0] in "=^" else ""
+            key = item[len(kind) :]
+            if key == "@months":
+                entries: list[str] = list(_month_stems(lang))
+            elif key.startswith("@"):
+                entries = [k for k in spec[key[1:]] if k[0] != "_"]
+            else:
+                entries = [key]
+            for entry in entries:
+                pieces = _pieces(entry)
+                # A capital starts the first word; otherwise any one word of a phrase is
+                # enough, and the longest is the rarest.
+                found[kind].append(pieces[0] if kind == "^" else max(pieces, key=len))
+        groups.append(
+            _CueGroup(_minimal(found[""]), frozenset(found["="]), pattern, frozenset(found["^"]))
+        )
+    return tuple(groups)
+
+
+def _phrase_cues(phrase: str) -> tuple[_CueGroup, ...]:
+    """A fixed phrase needs every one of its words, whole."""
+    return tuple(_CueGroup(tokens=frozenset({w})) for w in dict.fromkeys(_pieces(phrase)))
+
+
 # --------------------------------------------------------------------------- rules
 
 
@@ -1216,8 +1554,9 @@ def _phrase_rules(lang: str) -> list[_Rule]:
                 + (r"\s+" + _alt([tail.strip()]) if tail.strip() else "")
                 + _E
             )
+            cues = _phrase_cues(phrase.replace("[", " ").replace("]", " "))
             rules.append(
-                _Rule(category, re.compile(pattern, re.I), _phrase_handler(category, value))
+                _Rule(category, re.compile(pattern, re.I), _phrase_handler(category, value), cues)
             )
     return rules
 
@@ -1265,6 +1604,11 @@ def _tokens(lang: str) -> dict[str, str]:
         tokens["<YW>"] = f"(?:{_alt(spec['year_words'])})"
     if lang == "ru":
         tokens["<CUE>"] = f"(?P<cue>{_alt(spec['duration_cues'])})"
+    if lang in ("en", "ru"):
+        tokens["<DECW>"] = _alt(spec["decade_words"])
+    if lang in ("ru", "az"):
+        tokens["<RATEU>"] = f"(?P<unit>{_alt(spec['rate_units'])})"
+        tokens["<NUMW>"] = _alt(spec["numbers"])
     if lang == "az":
         tokens["<ORDS>"] = f"(?:{_alt(spec['ordinal_suffixes'])})"
         tokens["<DSUF>"] = f"(?:{_alt(spec['day_suffixes'])})"
@@ -1331,6 +1675,7 @@ _EN: list[tuple[str, str, _Handler]] = [
         _h_decade,
     ),
     ("decade2", r"<B>the\s+(?:<PART>[\s-]+)?['’](?P<dec2>\d)0s<E>", _h_decade),
+    ("decade_word", r"<B>the\s+(?:<PART>[\s-]+)?(?P<decw><DECW>)<E>", _h_decade),
     (
         "century",
         r"<B>(?:the\s+)?(?:<PART>[\s-]+)?(?P<cent>\d{1,2})(?:st|nd|rd|th)[\s-]+century<E>",
@@ -1357,7 +1702,8 @@ _EN: list[tuple[str, str, _Handler]] = [
     ),
     (
         "season",
-        r"<B>(?:<PART>[\s-]+(?:of\s+)?)?(?:<SHIFT>\s+)?<SEASON>(?:\s+(?:of\s+)?<Y>)?<E>",
+        r"<B>(?:(?P<the>the)\s+)?(?:<PART>[\s-]+(?:of\s+)?)?(?:<SHIFT>\s+)?<SEASON>"
+        r"(?:\s+(?:of\s+)?<Y>)?<E>",
         _h_season,
     ),
     (
@@ -1388,10 +1734,12 @@ _EN: list[tuple[str, str, _Handler]] = [
         _h_this_dp,
     ),
     ("weekday", r"<B>(?:<SHIFT>\s+)?<WD>(?:\s+<DP>)?<E>", _h_weekday),
+    ("every_wd", r"<B>(?:every|each)\s+<WD>(?:\s+<DP>)?<E>", _h_every_weekday),
+    ("every_mon", r"<B>(?:every|each)\s+<MON><E>", _h_every_month),
     (
         "period",
         r"<B>(?:<PART>[\s-]+(?:of\s+)?)?(?:(?P<the>the)\s+)?(?:(?:earlier|later)\s+)?"
-        r"(?:<SHIFT>\s+)?(?P<unit>week|month|year|quarter|decade|century|weekend)<E>",
+        r"(?:<SHIFT>\s+)?(?:fiscal\s+)?(?P<unit>week|month|year|quarter|decade|century|weekend)<E>",
         _h_period,
     ),
     ("weekend", r"<B>the\s+weekend<E>", _h_weekend),
@@ -1416,7 +1764,8 @@ _EN: list[tuple[str, str, _Handler]] = [
         r"nineteen|\d))",
         _h_the_year,
     ),
-    ("ago", r"<B>(?:<MOD>\s+)?<NUM>[\s-]+<UNIT>\s+<AGO><E>", _h_ago),
+    # "a week or so ago": the hedge after the unit makes it approximate.
+    ("ago", r"<B>(?:<MOD>\s+)?<NUM>[\s-]+<UNIT>(?P<orso>\s+or\s+so)?\s+<AGO><E>", _h_ago),
     # "year-earlier profit", "the year-ago results": the adjective names the same period a
     # year back, so it reads like "a year earlier" (the quarter under discussion, if any).
     ("year_adj", r"<B>(?P<unit>year)-(?P<ago>earlier|ago)(?![\w-])", _h_ago),
@@ -1482,10 +1831,17 @@ _RU: list[tuple[str, str, _Handler]] = [
         r"<B>(?:<PART>\s+)?(?P<dec2>[1-9])0-(?:х|е)\s+(?:годах|годов|годы)<E>",
         _h_decade,
     ),
+    (
+        "ru_decade_word",
+        r"<B>(?:<PART>\s+)?(?P<decw><DECW>)(?:\s+(?:годах|годов|годы|годами))?<E>",
+        _h_decade,
+    ),
     ("ru_season", r"<B>(?:<SHIFT>\s+)?<SEASON>(?:\s+<Y>(?:\s*<YW>)?)?(?![\w])", _h_season),
     ("ru_relday", r"<B><REL>(?:\s+<DP>)?<E>", _h_relday),
     ("ru_weekday", r"<B>(?:в|во)\s+(?P<x>(?:<SHIFT>\s+)?<WD>(?:\s+<DP>)?)<E>", _h_weekday),
     ("ru_weekday2", r"<B><SHIFT>\s+<WD><E>", _h_weekday),
+    ("ru_every_wd", r"<B>кажд(?:ый|ую|ое|ая)\s+<WD>(?:\s+<DP>)?<E>", _h_every_weekday),
+    ("ru_rate", r"<B>в\s+(?P<x><RATEU>)<E>", _h_rate),
     ("ru_period", r"<B>(?:<PART>\s+)?<SHIFT>\s+<PUNIT><E>", _h_period),
     ("ru_period2", r"<B><PART>\s+<PUNIT><E>", _h_period),
     ("ru_ago", r"<B>(?:<MOD>\s+)?(?:<NUM>\s+)?<UNIT>\s+<AGO><E>", _h_ago),
@@ -1510,9 +1866,17 @@ _AZ: list[tuple[str, str, _Handler]] = [
     ("az_mon", r"<B><MON>\s+(?:ay(?:ında|ı|ının|ın|da)|<PART>)<E>", _h_month),
     ("az_year", r"<B><Y>-?<ORDS>\s+<YW>(?:\s+<PART>)?<E>", _h_year),
     ("az_year2", r"<B><Y>-?(?:cü|ci|cı|cu)?\s+(?:il(?:də|dən|in|i)?)<E>", _h_year),
+    # "90-cı illərdə", "1990-cı illərin sonunda": a decade (the years of the nineties).
+    (
+        "az_decade",
+        r"<B>(?:(?P<dec>(?:1[5-9]|20)\d)|(?P<dec2>[1-9]))0-?<ORDS>\s+illər\w*(?:\s+<PART>)?<E>",
+        _h_decade,
+    ),
     ("az_season", r"<B>(?:<Y>-?<ORDS>\s+<YW>\s+|<SHIFT>\s+)<SEASON><E>", _h_season),
     ("az_relday", r"<B><REL>(?:\s+<DP>)?<E>", _h_relday),
     ("az_weekday", r"<B>(?:<SHIFT>\s+)?<WD>(?:\s+(?P<gun>günü|gün))?<E>", _h_weekday),
+    ("az_every_wd", r"<B>hər\s+<WD>(?:\s+(?P<gun>günü))?<E>", _h_every_weekday),
+    ("az_rate", r"<B><RATEU>(?=\s+(?:\d|(?:<NUMW>)(?!\w)))", _h_rate),
     ("az_period", r"<B>(?:<SHIFT>\s+)?<PUNIT>(?:\s+<PART>)?<E>", _h_period),
     ("az_ago", r"<B>(?:<MOD>\s+)?<NUM>\s+<UNIT>\s+(?:bundan\s+)?<AGO><E>", _h_ago),
     ("az_compound", r"<B>(?:<MOD>\s+)?<COMP><E>", _h_compound),
@@ -1531,7 +1895,8 @@ def _rules(lang: str) -> tuple[_Rule, ...]:
     table = {"en": _EN, "ru": _RU, "az": _AZ}[lang]
     rules = _phrase_rules(lang)
     for name, pattern, handler in _COMMON + table:
-        rules.append(_Rule(name, re.compile(_expand(pattern, tokens), re.I), handler))
+        compiled = re.compile(_expand(pattern, tokens), re.I)
+        rules.append(_Rule(name, compiled, handler, _cue_groups(lang, name)))
     return tuple(rules)
 
 
@@ -1583,7 +1948,10 @@ class TimeNormaliser:
     def find(self, text: str, lang: str, offset: int = 0) -> list[TimeExpr]:
         lang = lang if lang in ("en", "ru", "az") else "en"
         candidates: list[tuple[int, int, int, _Rule, re.Match[str]]] = []
+        folded = _Folded(text)
         for priority, rule in enumerate(_rules(lang)):
+            if not rule.may_match(text, folded):
+                continue
             for match in rule.pattern.finditer(text):
                 start, end = match.span("x") if _g(match, "x") is not None else match.span()
                 if end <= start:

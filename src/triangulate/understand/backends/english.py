@@ -77,39 +77,46 @@ class EnglishBackend(LanguageBackend):
         self, texts: Sequence[str], select: Callable[[Sentence], bool]
     ) -> list[Analysis]:
         """One cheap pass (entities, rule-based sentences) over everything, then the
-        tagger, lemmatizer and parser on the picked sentences only."""
-        out = []
-        for doc in self.docs(texts, parse=False):
-            base = self._convert(doc, parse=False)
+        tagger, lemmatizer and parser on the picked sentences only. The picked sentences
+        of all ``texts`` go through the parser together: one sentence or two per text
+        would make batches too small for the network to run efficiently."""
+        bases: list[Analysis] = []
+        picked: list[tuple[int, int, Any]] = []  # (text, sentence, its span)
+        for n, doc in enumerate(self.docs(texts, parse=False)):
             spans = list(doc.sents)
-            picked = [i for i, s in enumerate(base.sentences) if select(s)]
-            if picked:
-                parsed: Iterable[Any] = [spans[i].as_doc() for i in picked]
-                for _name, proc in self._deep:
-                    parsed = proc.pipe(parsed, batch_size=self.batch_size)
-                sentences = list(base.sentences)
-                for i, sub in zip(picked, parsed, strict=True):
-                    offset = spans[i].start_char
-                    sentences[i] = Sentence(
-                        start=offset,
-                        end=spans[i].end_char,
-                        tokens=_tokens(sub, 0, parse=True, offset=offset),
-                        parsed=True,
-                    )
-                base = Analysis(base.lang, tuple(sentences), base.entities)
-            out.append(base)
-        return out
+            base = self._convert(doc, parse=False, sents=spans)
+            picked.extend((n, i, spans[i]) for i, s in enumerate(base.sentences) if select(s))
+            bases.append(base)
+        if not picked:
+            return bases
+        parsed: Iterable[Any] = (span.as_doc() for _, _, span in picked)
+        for _name, proc in self._deep:
+            parsed = proc.pipe(parsed, batch_size=self.batch_size)
+        sentences = [list(base.sentences) for base in bases]
+        for (n, i, span), sub in zip(picked, parsed, strict=True):
+            offset = span.start_char
+            sentences[n][i] = Sentence(
+                start=offset,
+                end=span.end_char,
+                tokens=_tokens(sub, 0, parse=True, offset=offset),
+                parsed=True,
+            )
+        return [
+            Analysis(base.lang, tuple(sents), base.entities)
+            for base, sents in zip(bases, sentences, strict=True)
+        ]
 
     # -- conversion ----------------------------------------------------------------------
 
-    def _convert(self, doc: Any, parse: bool) -> Analysis:
+    def _convert(self, doc: Any, parse: bool, sents: list[Any] | None = None) -> Analysis:
+        sents = list(doc.sents) if sents is None else sents
         sentences = []
-        for sent in doc.sents:
+        for sent in sents:
             toks = _tokens(sent, sent.start, parse=parse, offset=0)
             sentences.append(
                 Sentence(start=sent.start_char, end=sent.end_char, tokens=toks, parsed=parse)
             )
-        sent_spans = [(s.start_char, s.end_char, len(s)) for s in doc.sents]
+        sent_spans = [(s.start_char, s.end_char, len(s)) for s in sents]
         return Analysis(
             lang=self.lang,
             sentences=tuple(sentences),
@@ -121,6 +128,15 @@ def _tokens(span: Any, first: int, *, parse: bool, offset: int) -> tuple[Token, 
     """Our tokens for a spaCy sentence (``first`` = index of its first token in the
     doc). Whitespace tokens are left out, so heads are re-indexed to our positions."""
     kept = [t for t in span if not t.is_space]
+    if not parse:
+        # The common case (every sentence is read unparsed first): no heads to re-index,
+        # and positional construction, as this runs once per token of the corpus.
+        out = []
+        for t in kept:
+            text = t.text
+            start = offset + t.idx
+            out.append(Token(start, start + len(text), text, t.lemma_ or text, t.pos_))
+        return tuple(out)
     position = {t.i: k for k, t in enumerate(kept)}
     return tuple(
         Token(
