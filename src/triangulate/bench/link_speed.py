@@ -949,7 +949,7 @@ class _CountingLinks(SQLiteLinks):
         self.member_rows += len(rows)
         return rows
 
-    def candidate_events(self, keys: Iterable[str], limit: int) -> list[tuple[int, str, str]]:
+    def candidate_events(self, keys: Iterable[str], limit: int) -> list[tuple[int, str]]:
         wanted = sorted(set(keys))
         start = time.perf_counter()
         out = super().candidate_events(wanted, limit)

@@ -262,7 +262,7 @@ def stored_signature(data: str) -> EventSignature:
 
 
 # The fields stored_signature reads: a field added to EventSignature must be read there
-# too (tests/test_link_speed_parts.py compares it with records.from_dict).
+# too (tests/test_link_caches.py compares it with records.from_dict).
 SIGNATURE_FIELDS = (
     "ref", "doc", "types", "lemmas", "date", "places", "participants", "context", "story",
     "figures", "city", "arguments", "meaning",
@@ -295,7 +295,7 @@ def save_event_signature(links: SQLiteLinks, event_id: int, sigs: Sequence[Event
     against), from its members' signatures in ingest order."""
     ref = f"event-{event_id}"
     whole = aggregate(sigs, ref)
-    recent = aggregate(sigs[-MAX_MEMBERS:], ref)
+    recent = whole if len(sigs) <= MAX_MEMBERS else aggregate(sigs[-MAX_MEMBERS:], ref)
     links.set_signature(event_id, whole.to_dict(), blocking_keys(whole), recent.to_dict())
 
 
@@ -391,7 +391,7 @@ class Linker:
         story = self.links.story_of_doc(doc_id) or self.stories.assign(doc)
         year_before = self._story_year(story)
         touched = self.links.delete_incidents(doc_id)
-        self._changed = touched
+        self._changed = set(touched)  # a copy: ``touched`` gains the events joined below
         incidents = list(group_incidents(doc, analysis))
         meanings = self.meanings.of([trigger_text(analysis, inc) for inc in incidents])
         for inc, meaning in zip(incidents, meanings, strict=True):
@@ -451,7 +451,7 @@ class Linker:
         speakers = self.links.entities_of_keys(inc.agents) if inc.kind == "reaction" else set()
         best: tuple[float, int, list[str]] | None = None
         found = self.links.candidate_events(blocking_keys(sig), MAX_CANDIDATES)
-        for event_id, _, recent_sig in found:
+        for event_id, recent_sig in found:
             # Hard evidence against the recent members' aggregate rules a candidate out
             # (cluster_score would say "incompatible"); most candidates end here without
             # their members being read. Events this document just left are read in full:

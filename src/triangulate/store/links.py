@@ -346,18 +346,18 @@ class SQLiteLinks:
         )
         return int(row[0])
 
-    def candidate_events(self, keys: Iterable[str], limit: int) -> list[tuple[int, str, str]]:
+    def candidate_events(self, keys: Iterable[str], limit: int) -> list[tuple[int, str]]:
         """Events sharing blocking keys with an incident, most shared keys first, then the
-        most recent: (event id, signature JSON, recent members' signature JSON or '').
-        ``limit`` bounds the work per incident."""
+        most recent: (event id, its recent members' signature JSON or '', see migration
+        0009). ``limit`` bounds the work per incident."""
         keys = sorted(set(keys))
         if not keys:
             return []
         marks = ",".join("?" * len(keys))
         return [
-            (int(r[0]), r[1], r[2])
+            (int(r[0]), r[1])
             for r in self.conn.execute(
-                f"SELECT e.id, e.signature, e.recent FROM (SELECT event_id, COUNT(*) AS n"
+                "SELECT e.id, e.recent FROM (SELECT event_id, COUNT(*) AS n"
                 f" FROM event_keys WHERE key IN ({marks}) GROUP BY event_id"
                 " ORDER BY n DESC, event_id DESC LIMIT ?) k"
                 " JOIN events e ON e.id = k.event_id ORDER BY k.n DESC, e.id DESC",
