@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 import sqlite3
@@ -11,8 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from triangulate.link.stories import StoryClusterer
-from triangulate.link.story_state import MemoryStoryState, SqliteStoryState, StoryState
+from triangulate.link.stories import RECHECK_GROWTH, StoryClusterer
+from triangulate.link.story_state import (
+    DocRecord,
+    MemoryStoryState,
+    SqliteStoryState,
+    StoryState,
+    story_number,
+)
 from triangulate.store.sqlite import SQLiteStore
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "ecbplus_story_clustering"
@@ -227,3 +234,57 @@ def test_sqlite_matches_memory_on_ecbplus(store: Store) -> None:
     reasons = [r[0] for r in store.store.conn.execute("SELECT reason FROM story_docs")]
     for step in ("refine: split", "refine: merged", "refine: moved"):
         assert any(step in r for r in reasons), step
+
+
+class CountingState(MemoryStoryState):
+    """The in-memory state, counting the whole-story reads refinement makes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.story_reads: list[int] = []
+
+    def documents(self, sid: int) -> list[DocRecord]:
+        self.story_reads.append(sid)
+        return super().documents(sid)
+
+
+def _grow(c: StoryClusterer, first: int, n: int) -> str:
+    sid = ""
+    for i in range(first, first + n):
+        sid = c.add(f"jackson-{i}", "\n".join(JACKSON + SHARED[i % 2 :]))[0]
+    return sid
+
+
+def test_refinement_rechecks_a_story_once_it_has_grown_enough() -> None:
+    state = CountingState()
+    c = StoryClusterer(state=state)
+    name = _grow(c, 0, 20)
+    sid = story_number(name)
+    c.refine()
+    assert sid in state.story_reads  # examined (split check reads its documents)
+    assert state.heads([sid])[sid].checked == 20
+    # One more report is under RECHECK_GROWTH of 20: the story is not read again, and
+    # nothing else changes (the document is still assigned online).
+    state.story_reads.clear()
+    assert _grow(c, 20, 1) == name
+    assert c.refine() == 0
+    assert state.story_reads == []
+    assert state.heads([sid])[sid].checked == 20
+    # A tenth of 20 more: examined again at its new size.
+    _grow(c, 21, math.ceil(RECHECK_GROWTH * 20) - 1)
+    c.refine()
+    assert sid in state.story_reads
+    assert state.heads([sid])[sid].checked == 20 + math.ceil(RECHECK_GROWTH * 20)
+
+
+def test_checked_size_survives_reopen(store: Store) -> None:
+    docs = stream()
+    memory = StoryClusterer()
+    replay(docs, memory, refine_every=5)
+    stored = store.clusterer()
+    replay(docs, stored, refine_every=5, reopen_at=len(docs) // 2, reopen=store.reopen)
+    live = memory.state.live_stories()
+    expected = {s: h.checked for s, h in memory.state.heads(live).items()}
+    reopened = store.reopen().state
+    assert {s: h.checked for s, h in reopened.heads(live).items()} == expected
+    assert all(v > 0 for v in expected.values())  # every story was examined at some size

@@ -342,7 +342,9 @@ class _Builder:
         years, dated = _years_of(story.docs)
         # The norm under the IDF of now, as refinement recomputes it.
         norm_sq = _Weights(self.df, self.documents).norm_sq(sums)
-        head = StoryHead(story.sid, len(story.docs), norm_sq, dated, years, story.touched)
+        # Written as refinement leaves a story it has examined (see close()).
+        size = len(story.docs)
+        head = StoryHead(story.sid, size, norm_sq, dated, years, story.touched, checked=size)
         self.state.save_story(head, sums)
 
     def close(self) -> None:

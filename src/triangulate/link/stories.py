@@ -95,6 +95,15 @@ SPLIT_MIN = 4
 # story that has grown this large is a long-running one, not an accidental mix of two.
 SPLIT_MAX_DOCS = 300
 
+# A story refinement has examined (norm, split, merges) is examined again only once it has
+# grown by this share of its size at that check (at least one document) or shrunk. One
+# check reads every document and term of the story, so checking a story of n documents
+# every n/10 arrivals costs a bounded amount per arrival however big stories grow, where
+# checking it on every arrival cost O(n) per document (the part of linking one document
+# that still grew with the store). A story that stops growing short of the share keeps up
+# to a tenth of its documents unexamined until it grows again.
+RECHECK_GROWTH = 0.1
+
 # Rounds of 2-means when bisecting; it settles in 2..4 on ECB+, this is a safety cap.
 BISECT_ROUNDS = 10
 
@@ -680,6 +689,13 @@ class StoryClusterer:
             return changes
 
 
+def _due(head: StoryHead) -> bool:
+    """Whether refinement should examine a touched story again (RECHECK_GROWTH)."""
+    if head.checked <= 0 or head.size < head.checked:
+        return True
+    return head.size - head.checked >= max(1, math.ceil(RECHECK_GROWTH * head.checked))
+
+
 class _Refinement:
     """One `refine()` call: splits, merges, then re-placement of stray documents."""
 
@@ -688,7 +704,10 @@ class _Refinement:
         self.state = owner.state
         self.counters = counters
         self.weights = _Weights(self.state, counters.documents)
-        self.touched: set[int] = set(self.state.touched_since(counters.refined))
+        touched = self.state.touched_since(counters.refined)
+        self.touched: set[int] = {
+            sid for sid, head in self.state.heads(touched).items() if _due(head)
+        }
         # Stories changed since they were last checked for a merge: a story checked without
         # result is not checked again unless it changes (a merge, a moved document).
         self.unchecked: set[int] = set(self.touched)
@@ -706,7 +725,17 @@ class _Refinement:
         changes += self._merge_all()
         changes += self._place_small()
         changes += self._merge_all()
+        self._mark_checked()
         return changes
+
+    def _mark_checked(self) -> None:
+        """Remember the size each examined story had, for `_due` in later refinements."""
+        heads = self.state.heads(sorted(self.touched))
+        for sid in sorted(heads):
+            head = heads[sid]
+            if head.checked != head.size:
+                head.checked = head.size
+                self.state.save_story(head, {})
 
     # --- helpers ---------------------------------------------------------------------------
 

@@ -60,6 +60,7 @@ class StoryHead:
     dated: int = 0  # documents that mention at least one year
     years: dict[int, int] = field(default_factory=dict)  # year -> documents mentioning it
     touched: int = 0  # tick of its last change; refinement revisits recent ones
+    checked: int = 0  # its size when refinement last examined it; 0 = never
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,10 +401,12 @@ class SqliteStoryState:
         out: dict[int, StoryHead] = {}
         for part in _chunks(list(sids)):
             sql = (
-                "SELECT id, size, norm_sq, dated, years, touched FROM story_stories"
+                "SELECT id, size, norm_sq, dated, years, touched, checked FROM story_stories"
                 f" WHERE merged_into IS NULL AND id IN ({_marks(len(part))})"
             )
-            for sid, size, norm_sq, dated, years, touched in self.conn.execute(sql, list(part)):
+            for sid, size, norm_sq, dated, years, touched, checked in self.conn.execute(
+                sql, list(part)
+            ):
                 out[sid] = StoryHead(
                     sid,
                     size,
@@ -411,6 +414,7 @@ class SqliteStoryState:
                     dated,
                     {int(y): c for y, c in json.loads(years).items()},
                     touched,
+                    checked,
                 )
         return out
 
@@ -440,10 +444,10 @@ class SqliteStoryState:
 
     def save_story(self, head: StoryHead, weights: Mapping[int, float]) -> None:
         self.conn.execute(
-            "INSERT INTO story_stories (id, size, norm_sq, dated, years, touched)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET size = excluded.size,"
+            "INSERT INTO story_stories (id, size, norm_sq, dated, years, touched, checked)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET size = excluded.size,"
             " norm_sq = excluded.norm_sq, dated = excluded.dated, years = excluded.years,"
-            " touched = excluded.touched",
+            " touched = excluded.touched, checked = excluded.checked",
             (
                 head.sid,
                 head.size,
@@ -451,6 +455,7 @@ class SqliteStoryState:
                 head.dated,
                 json.dumps({str(y): c for y, c in sorted(head.years.items())}),
                 head.touched,
+                head.checked,
             ),
         )
         gone = [(head.sid, t) for t, w in weights.items() if w == 0.0]
