@@ -37,7 +37,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import dedup
+from ..link.eventcoref import MAX_POSTING
 from ..link.stage import Linker, LinkReport, StoryAssigner
 from ..records import (
     Block,
@@ -949,10 +950,12 @@ class _CountingLinks(SQLiteLinks):
         self.member_rows += len(rows)
         return rows
 
-    def candidate_events(self, keys: Iterable[str], limit: int) -> list[tuple[int, str]]:
-        wanted = sorted(set(keys))
+    def candidate_events(
+        self, keys: Mapping[str, int], limit: int, per_key: int
+    ) -> list[tuple[int, str]]:
+        wanted = sorted(keys)
         start = time.perf_counter()
-        out = super().candidate_events(wanted, limit)
+        out = super().candidate_events(keys, limit, per_key)
         self.seconds += time.perf_counter() - start
         self.calls += 1
         self.candidates += len(out)
@@ -1127,11 +1130,9 @@ def _grow(
 
 
 def _posting_rows(conn: sqlite3.Connection, keys: list[str]) -> int:
-    if not keys:
-        return 0
-    marks = ",".join("?" * len(keys))
-    row = conn.execute(f"SELECT COUNT(*) FROM event_keys WHERE key IN ({marks})", keys).fetchone()
-    return int(row[0])
+    """event_keys rows the blocking query read for ``keys`` (at most MAX_POSTING each)."""
+    sql = "SELECT COUNT(*) FROM (SELECT 1 FROM event_keys WHERE key = ? LIMIT ?)"
+    return sum(int(conn.execute(sql, (k, MAX_POSTING)).fetchone()[0]) for k in keys)
 
 
 def _percentile(values: Sequence[float], q: float) -> float:

@@ -481,7 +481,7 @@ def blocking_keys(sig: EventSignature) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _key_weight(key: str) -> int:
+def key_weight(key: str) -> int:
     """How much sharing ``key`` says when ranking candidate clusters: a shared lemma, or
     a type family with something specific, says more than a context word or a name."""
     if key.startswith("lemma:"):
@@ -748,7 +748,7 @@ class OnlineEventLinker:
     def _candidates(self, sig: EventSignature, keys: Iterable[str]) -> list[str]:
         hits: Counter[str] = Counter()
         for key in keys:
-            weight = _key_weight(key)
+            weight = key_weight(key)
             for cid in self._index.get(key, [])[-MAX_POSTING:]:
                 hits[cid] += weight
         # Clusters of another story can never be joined: drop them before the cap so

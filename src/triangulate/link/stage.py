@@ -34,11 +34,13 @@ from .embed import TextEmbedder, quantise
 from .eventcoref import (
     LINK_THRESHOLD,
     MAX_MEMBERS,
+    MAX_POSTING,
     EventSignature,
     aggregate,
     blocking_keys,
     cluster_score,
     context_vector,
+    key_weight,
     pair_score,
 )
 from .incidents import Incident, Role, group_incidents, place_containment
@@ -450,7 +452,8 @@ class Linker:
         apart = self.constraints.apart.get(anchor, set())
         speakers = self.links.entities_of_keys(inc.agents) if inc.kind == "reaction" else set()
         best: tuple[float, int, list[str]] | None = None
-        found = self.links.candidate_events(blocking_keys(sig), MAX_CANDIDATES)
+        keys = {k: key_weight(k) for k in blocking_keys(sig)}
+        found = self.links.candidate_events(keys, MAX_CANDIDATES, MAX_POSTING)
         for event_id, recent_sig in found:
             # Hard evidence against the recent members' aggregate rules a candidate out
             # (cluster_score would say "incompatible"); most candidates end here without

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -346,24 +346,35 @@ class SQLiteLinks:
         )
         return int(row[0])
 
-    def candidate_events(self, keys: Iterable[str], limit: int) -> list[tuple[int, str]]:
-        """Events sharing blocking keys with an incident, most shared keys first, then the
-        most recent: (event id, its recent members' signature JSON or '', see migration
-        0009). ``limit`` bounds the work per incident."""
-        keys = sorted(set(keys))
-        if not keys:
+    def candidate_events(
+        self, keys: Mapping[str, int], limit: int, per_key: int
+    ) -> list[tuple[int, str]]:
+        """Events sharing blocking keys with an incident, the highest summed key weight
+        (``keys``: key -> weight) first, then the most recent: (event id, its recent
+        members' signature JSON or '', see migration 0009).
+
+        Only the ``per_key`` most recent events of each key are read, as the in-memory
+        linker follows only its most recent clusters per key: a key held by thousands of
+        events (a common trigger lemma) costs no more than a rare one. ``limit`` bounds
+        the events returned."""
+        hits: dict[int, int] = {}
+        # One backward range read of the (key, event_id) primary key per key, stopped at
+        # ``per_key`` rows; event ids grow with creation, so the highest are the newest.
+        sql = "SELECT event_id FROM event_keys WHERE key = ? ORDER BY event_id DESC LIMIT ?"
+        for key in sorted(keys):
+            weight = int(keys[key])
+            for (event_id,) in self.conn.execute(sql, (key, per_key)):
+                hits[event_id] = hits.get(event_id, 0) + weight
+        ranked = sorted(hits, key=lambda e: (-hits[e], -e))[:limit]
+        if not ranked:
             return []
-        marks = ",".join("?" * len(keys))
-        return [
-            (int(r[0]), r[1])
-            for r in self.conn.execute(
-                "SELECT e.id, e.recent FROM (SELECT event_id, COUNT(*) AS n"
-                f" FROM event_keys WHERE key IN ({marks}) GROUP BY event_id"
-                " ORDER BY n DESC, event_id DESC LIMIT ?) k"
-                " JOIN events e ON e.id = k.event_id ORDER BY k.n DESC, e.id DESC",
-                [*keys, limit],
-            )
-        ]
+        recent = dict(
+            self.conn.execute(
+                f"SELECT id, recent FROM events WHERE id IN ({','.join('?' * len(ranked))})",
+                ranked,
+            ).fetchall()
+        )
+        return [(e, recent[e]) for e in ranked if e in recent]
 
     def create_event(self, kind: str, story: str | None) -> int:
         cur = self.conn.execute(
