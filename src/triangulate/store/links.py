@@ -88,10 +88,13 @@ class SQLiteLinks:
             ).fetchall()
         for seq, story in moved:
             self.conn.execute("UPDATE linked SET story_id = ? WHERE doc_seq = ?", (story, seq))
+            # An event follows the story of its first report: only events with no member
+            # from an earlier document move. Asked per event through the (event_id,
+            # doc_seq) index; a NOT IN over all earlier incidents read the whole store.
             self.conn.execute(
                 "UPDATE events SET story_id = ? WHERE id IN (SELECT event_id FROM incidents"
-                " WHERE doc_seq = ?) AND id NOT IN (SELECT i.event_id FROM incidents i"
-                " WHERE i.event_id IS NOT NULL AND i.doc_seq < ?)",
+                " WHERE doc_seq = ? AND event_id IS NOT NULL) AND NOT EXISTS (SELECT 1"
+                " FROM incidents i WHERE i.event_id = events.id AND i.doc_seq < ?)",
                 (story, seq, seq),
             )
         return len(moved)
