@@ -150,6 +150,9 @@ AZ = (
         ("Bakıda", "Bakı"),
         ("Əliyevin", "Əliyev"),
         ("Əliyeva", "Əliyeva"),
+        ("Əliyevə", "Əliyev"),  # dative after the surname's consonant
+        ("Səfərovu", "Səfərov"),  # accusative
+        ("Gəncə", "Gəncə"),  # a name ending in a vowel is not a case form
         ("Hacızadənin", "Hacızadə"),
         ("azərbaycanlılar", "azərbaycanlı"),
         ("şəhərində", "şəhər"),

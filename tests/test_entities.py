@@ -38,6 +38,12 @@ def test_translit_key_folds_case_endings_and_apostrophes() -> None:
     assert translit_key("Azerbaijani") != translit_key("Azerbaijan")
     # English names are not put through the Azerbaijani table (c, x, q)
     assert translit_key("Investigative Committee") == "investigative comite"
+    # ... unless they were read in Azerbaijani text: there x is the Russian х
+    assert translit_key("Mariya Zaxarova", azerbaijani=True) == translit_key("Мария Захарова")
+    assert translit_key("Mariya Zaxarova") != translit_key("Мария Захарова")
+    # the dative -ə goes before ə becomes a, where it would read as a feminine -a
+    assert translit_key("İlham Əliyevə") == translit_key("Ильхам Алиев")
+    assert translit_key("Səfərova") == translit_key("Сафарова") != translit_key("Сафаров")
 
 
 def _m(text: str, etype: EntityType = EntityType.PER, start: int = 0) -> EntityMention:

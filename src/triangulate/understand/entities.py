@@ -99,7 +99,10 @@ _RU_SURNAME_CASES = re.compile(r"(ov|ev|in)(u|ym|om|e|ymi)$")
 _RU_FEM_CASES = re.compile(r"(ov|ev|in)(oi|u)$")
 # Azerbaijani case suffixes on a surname (Əliyevin, Əliyevə, Səfərovdan), kept off
 # the key only after a surname ending, where they cannot be part of the name.
-_AZ_SURNAME_CASES = re.compile(r"(ov|ev|ova|eva|zada)(in|yn|un|a|da|dan|la|a)$")
+# The bare dative -ə (Əliyevə) is taken off before transliteration (`_AZ_DATIVE`): once ə
+# is a, it cannot be told from the feminine surname (Əliyeva).
+_AZ_SURNAME_CASES = re.compile(r"(ov|ev|ova|eva|zada)(in|yn|un|da|dan|la)$")
+_AZ_DATIVE = re.compile(r"(?<=ov|ev)ə\b")
 
 
 def _fold_word(word: str, *, cyrillic: bool) -> str:
@@ -125,7 +128,7 @@ def _fold_word(word: str, *, cyrillic: bool) -> str:
 # Names repeat across a corpus and the key is a pure function of the name; the cache keeps
 # the folding (several regexes and tables per word) off the per-mention path.
 @lru_cache(maxsize=1 << 16)
-def translit_key(name: str) -> str:
+def translit_key(name: str, *, azerbaijani: bool = False) -> str:
     """A script-independent key for ``name``: Azerbaijani Latin, Cyrillic and English
     transliterations of one name share it (Səfərov / Сафаров / Safarov -> ``safarov``).
 
@@ -133,13 +136,18 @@ def translit_key(name: str) -> str:
     then an ASCII fold of anything left; then spelling folds (kh/h/g, ye/e, y/i, double
     letters, final -u/-i) and the oblique case endings of surnames where they cannot be
     part of a nominative form.
+
+    ``azerbaijani``: the name was read in Azerbaijani text, so its Latin letters are
+    Azerbaijani ones even when none of them is specific (Mariya Zaxarova: x = kh).
     """
     text = unicodedata.normalize("NFC", name).strip()
     text = re.sub(r"['’`ʼ]\w*", "", text)  # Bakı'da, Əliyev'in: the suffix after an apostrophe
-    az = any(ch in _AZ_MARKERS for ch in text)
+    az = azerbaijani or any(ch in _AZ_MARKERS for ch in text)
     has_cyr = any("\u0400" <= ch <= "\u04ff" for ch in text)
     # Azerbaijani İ/I must not go through Python's lower() (İ -> i + combining dot)
     text = text.replace("İ", "i").replace("I", "ı" if az and not text.isupper() else "i").lower()
+    if az:
+        text = _AZ_DATIVE.sub("", text)
     if az or any(ch in _AZ_MARKERS_LOWER for ch in text):
         text = text.translate(_AZ_TABLE)
     text = text.translate(_CYR_TABLE)
@@ -196,12 +204,12 @@ def make_mention(
     confidence: float,
     *,
     key_name: str | None = None,
+    azerbaijani: bool = False,
 ) -> EntityMention:
     """An entity mention with its script-independent key (from ``key_name`` or the
-    canonical name)."""
-    return EntityMention(
-        start, end, text, type, canonical, translit_key(key_name or canonical), source, confidence
-    )
+    canonical name; ``azerbaijani`` as in `translit_key`)."""
+    key = translit_key(key_name or canonical, azerbaijani=azerbaijani)
+    return EntityMention(start, end, text, type, canonical, key, source, confidence)
 
 
 @dataclass(frozen=True, slots=True)

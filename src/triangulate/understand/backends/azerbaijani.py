@@ -151,6 +151,10 @@ def strip_suffixes(word: str) -> str:
     if len(word) <= 3 or not word.isalpha():
         return word
     proper = word[0].isupper()
+    # A surname with a bare case vowel: dative Əliyevə, accusative Əliyevi. Not -a: that
+    # is the feminine surname itself (Əliyeva).
+    if proper and word[-1] in "əiıuü" and _STRONG_SURNAME.search(word[:-1]):
+        return word[:-1]
     for slot in (_CASE, _POSSESSIVE, _PLURAL):
         if proper and _STRONG_SURNAME.search(word):
             break
@@ -286,7 +290,14 @@ class AzerbaijaniBackend(LanguageBackend):
             start, end = toks[a].start, toks[b - 1].end
             found.append(
                 make_mention(
-                    start, end, text[start:end], EntityType.PER, canonical, "az-rules", conf
+                    start,
+                    end,
+                    text[start:end],
+                    EntityType.PER,
+                    canonical,
+                    "az-rules",
+                    conf,
+                    azerbaijani=True,
                 )
             )
             i = b
