@@ -128,3 +128,15 @@ def test_coordinated_first_names_share_the_surname() -> None:
         12, 28, "Ziyaddin Safarov", EntityType.PER, "Ziyaddin Safarov", "y", "spacy"
     )
     assert expand_coordinated_names(other, [lone, full2])[0].type is EntityType.ORG
+    # A surname before "and" is another person, not a given name sharing the surname:
+    # by its shape, or because the document names that person in full elsewhere.
+    pair = "Aliyev and Vladimir Putin have not spoken"
+    surname = EntityMention(0, 6, "Aliyev", EntityType.PER, "Aliyev", "aliev", "spacy")
+    putin = EntityMention(11, 25, "Vladimir Putin", EntityType.PER, "Vladimir Putin", "p", "x")
+    assert expand_coordinated_names(pair, [surname, putin])[0].canonical == "Aliyev"
+    later = "Mamedli and Vladimir Putin met; Elnur Mamedli said so"
+    known = EntityMention(0, 7, "Mamedli", EntityType.PER, "Mamedli", "mamedli", "spacy")
+    full3 = EntityMention(32, 45, "Elnur Mamedli", EntityType.PER, "Elnur Mamedli", "e", "x")
+    putin2 = EntityMention(12, 26, "Vladimir Putin", EntityType.PER, "Vladimir Putin", "p", "x")
+    out = expand_coordinated_names(later, [known, putin2, full3])
+    assert out[0].canonical == "Mamedli"

@@ -439,15 +439,31 @@ def resolve_document(mentions: list[EntityMention]) -> list[EntityMention]:
 _COORDINATION = re.compile(r"^\s*(?:and|и|və|,)\s*$")
 
 
+# A lone word with a surname ending is a person's surname, not a given name waiting for
+# one ("Aliyev and Vladimir Putin" is two people).
+_SURNAME_SHAPE = re.compile(
+    r"(?:ov|ova|ev|eva|yev|yeva|zadə|zade|ski|sky|skiy|enko|ovich|evich)$", re.IGNORECASE
+)
+
+
 def expand_coordinated_names(text: str, mentions: list[EntityMention]) -> list[EntityMention]:
     out = list(mentions)
     by_start = sorted(range(len(out)), key=lambda k: out[k].start)
+    # Surnames of the document's full person names: such a word alone is that person.
+    surnames = {
+        translit_key(m.canonical.split()[-1])
+        for m in mentions
+        if m.type is EntityType.PER and len(m.canonical.split()) >= 2
+    }
     for a, b in itertools.pairwise(by_start):
         first, full = out[a], out[b]
+        word = first.text.strip()
         if (
             full.type is not EntityType.PER
-            or " " in first.text.strip()
+            or " " in word
             or len(full.canonical.split()) < 2
+            or _SURNAME_SHAPE.search(word)
+            or translit_key(word) in surnames
         ):
             continue
         if not _COORDINATION.match(text[first.end : full.start]) or not first.text[:1].isupper():
