@@ -84,3 +84,56 @@ def test_coordinated_clause_with_its_own_subject_borrows_none(  # type: ignore[n
     m = _in(mentions, "dozens of students were detained", "arrest")
     assert not [a.text for a in m.agents if "Guliyev" in a.text]
     assert any("dozens" in a.text for a in m.patients)
+
+
+# Azerbaijani has no parse: roles come from order and from the case endings and
+# postpositions on the words themselves.
+AZ_PARAGRAPHS = [
+    "Bakıda jurnalistlərin saxlanılması barədə xəbərlər yayılıb və hadisə ictimaiyyətdə geniş müzakirə olunur.",
+    "Agentliyin direktoru Elçin Məmmədov və redaktoru Rauf Həsənov Gəncədə saxlanılıb.",
+    "Qəzetin iki əməkdaşı Daxili İşlər Nazirliyi tərəfindən saxlanılıb.",
+    "Sumqayıtda azərbaycanlılara qarşı reydlər keçirilib.",
+    "Sputnik Azərbaycan-ın əməkdaşları dünən saxlanıldı.",
+    "Xarici İşlər Nazirliyi Vüqar Əliyevi Moskvada həbs etməkdə ittiham edib.",
+]
+
+
+@pytest.fixture(scope="module")
+def az_mentions(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    folder = tmp_path_factory.mktemp("az_args")
+    path = folder / "xeberler.txt"
+    path.write_text("\n\n".join(AZ_PARAGRAPHS) + "\n", encoding="utf-8")
+    with SQLiteStore(folder / "a.db") as store:
+        ingest([str(path)], store, Settings())
+        assert not analyse(store, Settings()).failed
+        (doc,) = store.list_documents()
+        analysis = store.get_analysis(doc.id)
+        assert analysis is not None
+        text = store.get_document(doc.id).text
+    return [(m, text[m.evidence_start : m.evidence_end]) for m in analysis.mentions]
+
+
+def test_az_passive_subjects_are_patients(az_mentions) -> None:  # type: ignore[no-untyped-def]
+    m = _in(az_mentions, "Elçin Məmmədov", "arrest")
+    assert m.agents == ()
+    assert [p.text for p in m.patients] == ["Elçin Məmmədov", "Rauf Həsənov"]
+
+
+def test_az_passive_agent_marked_by_terefinden(az_mentions) -> None:  # type: ignore[no-untyped-def]
+    m = _in(az_mentions, "tərəfindən", "arrest")
+    assert [a.entity_key for a in m.agents] and "Interior" in m.agents[0].text
+    assert all("Interior" not in p.text for p in m.patients)
+
+
+def test_az_against_marks_the_patient(az_mentions) -> None:  # type: ignore[no-untyped-def]
+    m = _in(az_mentions, "qarşı", "raid")
+    assert m.agents == ()
+    assert [p.text for p in m.patients] == ["Azerbaijani"]
+
+
+def test_az_a_genitive_is_not_the_agent(az_mentions) -> None:  # type: ignore[no-untyped-def]
+    m = _in(az_mentions, "Sputnik", "arrest")
+    assert all(a.text != "Sputnik Azerbaijan" for a in m.agents)
+    # The nominative subject of an active verb is still the agent.
+    m = _in(az_mentions, "ittiham", "accusation")
+    assert [a.text for a in m.agents] == ["Azerbaijani Foreign Ministry"]

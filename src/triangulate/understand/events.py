@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 
 from .attribution import find_attribution
+from .backends.azerbaijani import case_ending
 from .modality import sentence_modality
 from .quantities import find_quantities
 from .types import (
@@ -351,11 +352,20 @@ def _parse_arguments(
 
 
 def _order_arguments(
-    tokens: Sequence[Token], trigger: TriggerHit, entities: Sequence[EntityMention]
+    text: str,
+    tokens: Sequence[Token],
+    trigger: TriggerHit,
+    entities: Sequence[EntityMention],
+    lang: str,
 ) -> tuple[list[Argument], list[Argument]]:
     """Without a parse: the first actor of the sentence before the trigger is the agent
     (the subject comes first in both English and verb-final Azerbaijani order), the first
-    person or group after it (else a later one before it) the patient."""
+    person or group after it (else a later one before it) the patient.
+
+    Azerbaijani marks roles on the words themselves, which the order rule would miss: a
+    subject is in the nominative, so an actor with a case ending (Sputnik Azərbaycan-ın,
+    azərbaycanlılara) is not the agent; "X tərəfindən" (by X) is the agent whatever its
+    place; "X-ə qarşı" / "X əleyhinə" (against X) is the patient."""
     t_start = tokens[trigger.start].start
     before = [
         e
@@ -363,10 +373,48 @@ def _order_arguments(
         if e.end <= t_start and e.type in _ACTORS and e.type is not EntityType.LOC
     ]
     after = [e for e in entities if e.start >= tokens[trigger.end - 1].end and e.type in _ACTORS]
-    agents = [before[0]] if before else []
-    people = [e for e in (after or before[1:]) if e.type in (EntityType.PER, EntityType.NORP)]
-    patients = people[:1]
+    against: list[EntityMention] = []
+    if lang == "az":
+        marks = {id(e): _az_role(text, e) for e in (*before, *after)}
+        by = [e for e in before if marks[id(e)] == "by"]
+        against = [e for e in (*before, *after) if marks[id(e)] == "against"]
+        subjects = [e for e in before if marks[id(e)] == ""]
+        agents = by[:1] or subjects[:1]
+        before = [e for e in subjects if e not in agents]
+        after = [e for e in after if marks[id(e)] != "against"]
+    else:
+        agents = before[:1]
+        before = before[1:]
+    people = [e for e in (after or before) if e.type in (EntityType.PER, EntityType.NORP)]
+    patients = against[:1] or people[:1]
     return [_to_arg(e) for e in agents], [_to_arg(e) for e in patients]
+
+
+# Azerbaijani postpositions that give the word before them a role: "polis tərəfindən"
+# (by the police) names the agent, "azərbaycanlılara qarşı" (against Azerbaijanis) and
+# "Rusiya əleyhinə" the patient.
+_AZ_BY = frozenset({"tərəfindən"})
+_AZ_AGAINST = frozenset({"qarşı", "əleyhinə"})
+_AZ_AFTER = re.compile(r"(['’-]?\w*)\s*(\w*)")
+
+
+def _az_by(text: str, a: Argument) -> bool:
+    m = _AZ_AFTER.match(text, a.end)
+    return m is not None and m.group(2).lower() in _AZ_BY
+
+
+def _az_role(text: str, e: EntityMention) -> str:
+    """'by', 'against', 'oblique' (a case ending: not the subject) or '' (nominative)."""
+    m = _AZ_AFTER.match(text, e.end)
+    attached, following = (m.group(1), m.group(2).lower()) if m else ("", "")
+    if following in _AZ_BY:
+        return "by"
+    if following in _AZ_AGAINST:
+        return "against"
+    words = e.text.split()
+    if attached or (words and case_ending(words[-1])):
+        return "oblique"
+    return ""
 
 
 # An upper-case place at the start of a paragraph, an optional agency in brackets, then a
@@ -607,13 +655,15 @@ def extract_events(
             agents, patients = _parse_arguments(tokens, hit.start, arg_entities)
             via = "parse"
         else:
-            agents, patients = _order_arguments(tokens, hit, arg_entities)
+            agents, patients = _order_arguments(text, tokens, hit, arg_entities, lang)
             via = "entity order"
         agents = [a for a in agents if a.start >= dateline_end]
         patients = [p for p in patients if p.start >= dateline_end]
         if hit.undergoer:
-            # "Two people died": the subject of an undergoer verb is its victim.
-            agents, patients = [], agents + patients
+            # "Two people died": the subject of an undergoer verb is its victim. The
+            # agent of an Azerbaijani passive ("polis tərəfindən saxlanılıb") stays.
+            kept = [a for a in agents if lang == "az" and _az_by(text, a)]
+            agents, patients = kept, [x for x in agents + patients if x not in kept]
         people = [
             p
             for p in patients

@@ -142,6 +142,24 @@ _NOT_NAMES = frozenset(
 )
 
 
+def _slot_suffix(word: str, slot: tuple[str, ...], proper: bool) -> str:
+    """The suffix of ``slot`` that ``word`` ends with ('' for none), leaving a stem of
+    three letters or more."""
+    low = word.lower()
+    suf = next((x for x in slot if low.endswith(x) and len(word) - len(x) >= 3), "")
+    # a bare vowel (dative/accusative/possessive) after a consonant
+    if (
+        not suf
+        and slot is not _PLURAL
+        and not proper
+        and len(word) >= 5
+        and low.endswith(_VOWELS)
+        and low[-2] not in "aəıiouüöe"
+    ):
+        suf = low[-1]
+    return suf
+
+
 def strip_suffixes(word: str) -> str:
     """The stem of ``word``: suffixes after an apostrophe go (Bakı'da -> Bakı), then one
     case, one possessive and one plural suffix, outermost first, each only while a stem of
@@ -158,21 +176,27 @@ def strip_suffixes(word: str) -> str:
     for slot in (_CASE, _POSSESSIVE, _PLURAL):
         if proper and _STRONG_SURNAME.search(word):
             break
-        low = word.lower()
-        suf = next((x for x in slot if low.endswith(x) and len(word) - len(x) >= 3), "")
-        # a bare vowel (dative/accusative/possessive) after a consonant
-        if (
-            not suf
-            and slot is not _PLURAL
-            and not proper
-            and len(word) >= 5
-            and low.endswith(_VOWELS)
-            and low[-2] not in "aəıiouüöe"
-        ):
-            suf = low[-1]
+        suf = _slot_suffix(word, slot, proper)
         if suf:
             word = word[: -len(suf)]
     return word
+
+
+def case_ending(word: str) -> str:
+    """The case suffix ``word`` ends with ('' for the nominative, the case of a
+    sentence's subject): after an apostrophe or hyphen (Sputnik Azərbaycan-ın), the
+    bare vowel of a surname (Əliyevə), or a case suffix as `strip_suffixes` reads it."""
+    split = re.search(r"['’-](\w+)$", word)
+    if split:
+        return split.group(1)
+    if len(word) <= 3 or not word.isalpha():
+        return ""
+    proper = word[0].isupper()
+    if proper and word[-1] in "əiıuü" and _STRONG_SURNAME.search(word[:-1]):
+        return word[-1]
+    if proper and _STRONG_SURNAME.search(word):
+        return ""
+    return _slot_suffix(word, _CASE, proper)
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
