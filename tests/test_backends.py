@@ -196,3 +196,15 @@ def test_azerbaijani_entities(az) -> None:  # type: ignore[no-untyped-def]
     assert by_text["Bakı'da"].key == next(
         e.key for e in backend_for("en", Settings()).analyse(EN).entities if e.text == "Baku"
     )
+
+
+def test_azerbaijani_title_before_an_office_is_not_a_name(az) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Ukrayna Prezident Ofisinin məlumatına görə, danışıq olub. "
+        "Prezident Ramiz Mehdiyev və Nazir Vüqar Əliyevi də qeyd edilib."
+    )
+    people = {e.text: e for e in az.analyse(text).entities if e.type is EntityType.PER}
+    assert not any("Ofis" in name for name in people), people
+    # Names after a title still are (a given name ending like a possessive included).
+    assert "Ramiz Mehdiyev" in people
+    assert people["Vüqar Əliyevi"].canonical == "Vüqar Əliyev"

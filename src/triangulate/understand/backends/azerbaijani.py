@@ -38,6 +38,10 @@ _CASE = _longest_first(
 )
 _POSSESSIVE = _longest_first("ları ləri sı si su sü mız miz muz müz nız niz ız iz uz üz")
 _PLURAL = ("lar", "lər")
+# The third person's possessive (its office: ofisi, their leaders: rəhbərləri), the one a
+# noun after a title takes; first and second person forms (-ımız, -iz) end many given
+# names (Ramiz).
+_THIRD_POSSESSIVE = _longest_first("ları ləri sı si su sü")
 _VOWELS = ("a", "ə", "ı", "i", "u", "ü")
 _SURNAME_END = re.compile(
     r"(?:ov|ova|yev|yeva|ev|eva|zadə|zade|li|lı|lu|lü|ski|skaya|in|ina)$", re.IGNORECASE
@@ -182,6 +186,18 @@ def strip_suffixes(word: str) -> str:
     return word
 
 
+def _possessed(word: str) -> bool:
+    """Whether ``word`` carries a possessive suffix under its case (Ofisinin: ofis + i +
+    nin): "Prezident Ofisi" is the president's office, and a person's name after a title
+    is never possessed."""
+    if not word.isalpha() or (word[0].isupper() and _STRONG_SURNAME.search(word)):
+        return False
+    proper = word[0].isupper()
+    case = _slot_suffix(word, _CASE, proper)
+    stem = word[: len(word) - len(case)]
+    return bool(_slot_suffix(stem, _THIRD_POSSESSIVE, proper)) and not _STRONG_SURNAME.search(stem)
+
+
 def case_ending(word: str) -> str:
     """The case suffix ``word`` ends with ('' for the nominative, the case of a
     sentence's subject): after an apostrophe or hyphen (Sputnik Azərbaycan-ın), the
@@ -277,7 +293,11 @@ class AzerbaijaniBackend(LanguageBackend):
                 # up to three capitalised words after a title
                 j = i + 1
                 while (
-                    j < len(toks) and j < i + 4 and cap(toks[j]) and toks[j].text not in _NOT_NAMES
+                    j < len(toks)
+                    and j < i + 4
+                    and cap(toks[j])
+                    and toks[j].text not in _NOT_NAMES
+                    and not _possessed(toks[j].text)
                 ):
                     j += 1
                 if j > i + 1:
