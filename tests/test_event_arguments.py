@@ -95,6 +95,8 @@ AZ_PARAGRAPHS = [
     "Sumqayıtda azərbaycanlılara qarşı reydlər keçirilib.",
     "Sputnik Azərbaycan-ın əməkdaşları dünən saxlanıldı.",
     "Xarici İşlər Nazirliyi Vüqar Əliyevi Moskvada həbs etməkdə ittiham edib.",
+    "Dünən Şəkidə Kamran və Nicat Quliyev qardaşları yol qəzasında həlak olub.",
+    "Səfirliyin sözçüsü Leyla Həsənova fəalların saxlanılmasını pisləyib.",
 ]
 
 
@@ -137,3 +139,16 @@ def test_az_a_genitive_is_not_the_agent(az_mentions) -> None:  # type: ignore[no
     # The nominative subject of an active verb is still the agent.
     m = _in(az_mentions, "ittiham", "accusation")
     assert [a.text for a in m.agents] == ["Azerbaijani Foreign Ministry"]
+
+
+def test_az_coordinated_victims_are_all_patients(az_mentions) -> None:  # type: ignore[no-untyped-def]
+    m = _in(az_mentions, "Nicat Quliyev", "killing")
+    assert [p.text for p in m.patients] == ["Kamran Quliyev", "Nicat Quliyev"]
+    assert m.patients[0].entity_key != m.patients[1].entity_key
+
+
+def test_az_a_verbal_noun_takes_no_role_from_the_clause(az_mentions) -> None:  # type: ignore[no-untyped-def]
+    arrest = _in(az_mentions, "fəalların", "arrest")
+    assert arrest.agents == () and arrest.patients == ()
+    condemned = _in(az_mentions, "fəalların", "condemnation")
+    assert [a.text for a in condemned.agents] == ["Leyla Həsənova"]

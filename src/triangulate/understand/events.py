@@ -386,8 +386,30 @@ def _order_arguments(
         agents = before[:1]
         before = before[1:]
     people = [e for e in (after or before) if e.type in (EntityType.PER, EntityType.NORP)]
-    patients = against[:1] or people[:1]
+    patients = _with_coordinated(text, against[:1] or people[:1], entities)
     return [_to_arg(e) for e in agents], [_to_arg(e) for e in patients]
+
+
+# What may stand between two coordinated names: "A and B", "A, B", "A и B", "A və B".
+_COORDINATED_GAP = re.compile(r"\s*(?:,\s*)?(?:(?:and|и|və)\s+)?")
+
+
+def _with_coordinated(
+    text: str, first: list[EntityMention], entities: Sequence[EntityMention]
+) -> list[EntityMention]:
+    """``first`` and the persons coordinated with it ("Hüseyn və Ziyəddin Səfərov"):
+    without a parse, the patient of "A and B were killed" is both, not A alone."""
+    if not first or first[0].type is not EntityType.PER:
+        return first
+    out = list(first)
+    for e in sorted(entities, key=lambda m: m.start):
+        if e.start < out[-1].end or e.type is not EntityType.PER:
+            continue
+        gap = _COORDINATED_GAP.fullmatch(text, out[-1].end, e.start)
+        if gap is None or e.start == out[-1].end:
+            break
+        out.append(e)
+    return out
 
 
 # Azerbaijani postpositions that give the word before them a role: "polis tərəfindən"
@@ -396,6 +418,17 @@ def _order_arguments(
 _AZ_BY = frozenset({"tərəfindən"})
 _AZ_AGAINST = frozenset({"qarşı", "əleyhinə"})
 _AZ_AFTER = re.compile(r"(['’-]?\w*)\s*(\w*)")
+
+
+# After a verb stem: an optional passive or reflexive marker, then the verbal noun
+# (-ma/-mə: saxlanılması, "the detention") or the participle (-an/-ən: saxlanılanlar,
+# "those detained").
+_AZ_VERBAL_NOUN = re.compile(r"^(?:n|[ıiuü]l|[ıiuü]n)?(?:ma|mə|y?an|y?ən)")
+
+
+def _az_verbal_noun(word: str, stem: str) -> bool:
+    low = word.lower()
+    return bool(stem) and low.startswith(stem) and bool(_AZ_VERBAL_NOUN.match(low[len(stem) :]))
 
 
 def _az_by(text: str, a: Argument) -> bool:
@@ -659,7 +692,12 @@ def extract_events(
             via = "entity order"
         agents = [a for a in agents if a.start >= dateline_end]
         patients = [p for p in patients if p.start >= dateline_end]
-        if hit.undergoer:
+        if lang == "az" and _az_verbal_noun(tokens[hit.start].text, hit.entry):
+            # "X saxlanılmaları pisləyib" (X condemned the detentions): a verbal noun or
+            # participle is not the clause's predicate, and the clause's subject is
+            # neither its agent nor its victim.
+            agents = [a for a in agents if _az_by(text, a)]
+        elif hit.undergoer:
             # "Two people died": the subject of an undergoer verb is its victim. The
             # agent of an Azerbaijani passive ("polis tərəfindən saxlanılıb") stays.
             kept = [a for a in agents if lang == "az" and _az_by(text, a)]

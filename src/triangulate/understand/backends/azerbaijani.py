@@ -318,6 +318,18 @@ class AzerbaijaniBackend(LanguageBackend):
             elif (
                 cap(t)
                 and t.text not in _NOT_NAMES
+                and i + 3 < len(toks)
+                and toks[i + 1].text.lower() in ("və", ",")
+                and cap(toks[i + 2])
+                and cap(toks[i + 3])
+                and _SURNAME_END.search(strip_suffixes(toks[i + 3].text))
+            ):
+                # "Hüseyn və Ziyəddin Səfərov": a given name coordinated with a full
+                # name (the document stage gives it the shared surname)
+                span, conf = (i, i + 1), 0.6
+            elif (
+                cap(t)
+                and t.text not in _NOT_NAMES
                 and len(t.text) > 4
                 and _STRONG_SURNAME.search(strip_suffixes(t.text))
             ):
