@@ -25,11 +25,13 @@ PARAGRAPHS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def mentions(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    folder = tmp_path_factory.mktemp("args")
-    path = folder / "roundup.txt"
-    path.write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
+def _analysed(
+    factory: pytest.TempPathFactory, name: str, paragraphs: list[str]
+) -> list[tuple[EventMention, str]]:
+    """(mention, its evidence sentence) of one document made of ``paragraphs``."""
+    folder = factory.mktemp(name)
+    path = folder / f"{name}.txt"
+    path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
     with SQLiteStore(folder / "a.db") as store:
         ingest([str(path)], store, Settings())
         assert not analyse(store, Settings()).failed
@@ -38,6 +40,11 @@ def mentions(tmp_path_factory: pytest.TempPathFactory) -> Any:
         assert analysis is not None
         text = store.get_document(doc.id).text
     return [(m, text[m.evidence_start : m.evidence_end]) for m in analysis.mentions]
+
+
+@pytest.fixture(scope="module")
+def mentions(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return _analysed(tmp_path_factory, "roundup", PARAGRAPHS)
 
 
 def _in(mentions: list[tuple[EventMention, str]], words: str, type_: str) -> EventMention:
@@ -102,17 +109,7 @@ AZ_PARAGRAPHS = [
 
 @pytest.fixture(scope="module")
 def az_mentions(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    folder = tmp_path_factory.mktemp("az_args")
-    path = folder / "xeberler.txt"
-    path.write_text("\n\n".join(AZ_PARAGRAPHS) + "\n", encoding="utf-8")
-    with SQLiteStore(folder / "a.db") as store:
-        ingest([str(path)], store, Settings())
-        assert not analyse(store, Settings()).failed
-        (doc,) = store.list_documents()
-        analysis = store.get_analysis(doc.id)
-        assert analysis is not None
-        text = store.get_document(doc.id).text
-    return [(m, text[m.evidence_start : m.evidence_end]) for m in analysis.mentions]
+    return _analysed(tmp_path_factory, "xeberler", AZ_PARAGRAPHS)
 
 
 def test_az_passive_subjects_are_patients(az_mentions) -> None:  # type: ignore[no-untyped-def]
