@@ -132,6 +132,10 @@ def test_combine_dates_borrows_missing_parts() -> None:
     value, lent = combine([a, c])  # incompatible: the most specific wins, nothing borrowed
     assert value == c and lent == []
     assert parse_calendar("PRESENT_REF") is None and parse_calendar("2025-W26") is None
+    # a time of day keeps the day ("27 июня в 14:20", TimeML "Friday night")
+    assert parse_calendar("2025-06-27T14:20") == parse_calendar("2025-06-27")
+    assert parse_calendar("1998-02-13TNI") == parse_calendar("1998-02-13")
+    assert parse_calendar("2025-06T14:20") is None
 
 
 def test_named_victims_fold_surname_only_keys() -> None:

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from .eventcoref import dates_compatible
 
-_CALENDAR = re.compile(r"^(\d{4}|XXXX)(?:-(\d{2}))?(?:-(\d{2}))?$")
+# A day may carry a time of day ("2025-06-27T14:20", "1998-02-13TNI"): it is still that
+# calendar day.
+_CALENDAR = re.compile(r"^(\d{4}|XXXX)(?:-(\d{2})(?:-(\d{2})(?:T[0-9A-Z:.]+)?)?)?$")
 
 
 @dataclass(frozen=True, slots=True)
