@@ -278,6 +278,106 @@ def test_capitalised_ed_word_is_not_a_past_cue() -> None:
     assert values(text, pub="2000-04-05") == ["2000-04-06"]
 
 
+# --------------------------------------------------------------------------- parts of the day
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "extent", "value", "part"),
+    [
+        ("They met on Friday night.", "en", "Friday night", "2025-06-27", "NI"),
+        ("It rained this morning.", "en", "this morning", "2025-06-28", "MO"),
+        (
+            "Вечером 27 июня полиция задержала 50 человек.",
+            "ru",
+            "Вечером 27 июня",
+            "2025-06-27",
+            "EV",
+        ),
+        ("27 июня вечером начался рейд.", "ru", "27 июня вечером", "2025-06-27", "EV"),
+        # "the night onto the 28th" is the night of the 27th.
+        ("В ночь на 28 июня прошёл обыск.", "ru", "В ночь на 28 июня", "2025-06-27", "NI"),
+        ("Утром в пятницу начался рейд.", "ru", "Утром в пятницу", "2025-06-27", "MO"),
+        ("Этим утром начался рейд.", "ru", "Этим утром", "2025-06-28", "MO"),
+        ("Прошлой ночью шёл обыск.", "ru", "Прошлой ночью", "2025-06-27", "NI"),
+        # A sentence-initial month with the dotted capital İ.
+        (
+            "İyunun 27-si axşam polis 50 nəfəri saxlayıb.",
+            "az",
+            "İyunun 27-si axşam",
+            "2025-06-27",
+            "EV",
+        ),
+        ("30 iyun gecəsi polis reyd keçirib.", "az", "30 iyun gecəsi", "2025-06-30", "NI"),
+        (
+            "Reyd iyunun 27-də səhər saatlarında keçirilib.",
+            "az",
+            "iyunun 27-də səhər saatlarında",
+            "2025-06-27",
+            "MO",
+        ),
+        ("Bu səhər polis reyd keçirib.", "az", "Bu səhər", "2025-06-28", "MO"),
+        ("Keçən gecə polis reyd keçirib.", "az", "Keçən gecə", "2025-06-27", "NI"),
+    ],
+)
+def test_part_of_day_keeps_the_day_as_value(
+    text: str, lang: str, extent: str, value: str, part: str
+) -> None:
+    # The value is the day (so it compares with other dates); the part is kept beside it.
+    t = one(text, lang)
+    assert (t.text, t.type, t.value, t.precision, t.part_of_day) == (
+        extent,
+        TimexType.DATE,
+        value,
+        TimePrecision.DAY,
+        part,
+    )
+
+
+def test_part_of_day_without_publication_keeps_the_year_unknown() -> None:
+    t = one("Вечером 27 июня полиция задержала 50 человек.", "ru", pub=None)
+    assert (t.value, t.part_of_day, t.anchor) == ("XXXX-06-27", "EV", Anchor.NONE)
+    # The night before a day of unknown year is not counted back: the day alone is kept.
+    t = one("В ночь на 28 июня прошёл обыск.", "ru", pub=None)
+    assert (t.text, t.value, t.part_of_day) == ("28 июня", "XXXX-06-28", "")
+
+
+def test_no_part_of_day_across_a_sentence() -> None:
+    t = one("Их задержали ночью. 27 июня их отпустили.", "ru")
+    assert (t.text, t.part_of_day) == ("27 июня", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("He left at 4 in the morning.", "en", "2025-06-28T04:00"),
+        ("Рейд начался в 4 утра.", "ru", "2025-06-28T04:00"),
+        ("Толпа разошлась около 10 часов вечера.", "ru", "2025-06-28T22:00"),
+        ("Обыск начался в 2 часа ночи.", "ru", "2025-06-28T02:00"),
+        ("Axşam saat 10-da polis gəldi.", "az", "2025-06-28T22:00"),
+        ("Reyd iyunun 27-də səhər saat 6-da başlayıb.", "az", "2025-06-27T06:00"),
+    ],
+)
+def test_hour_with_its_half_of_the_day(text: str, lang: str, value: str) -> None:
+    t = one(text, lang)
+    assert (t.type, t.value, t.precision) == (TimexType.TIME, value, TimePrecision.MINUTE)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "word"),
+    [
+        ("We need help now.", "en", "now"),
+        ("Сейчас идёт дождь.", "ru", "Сейчас"),
+        ("Теперь всё иначе.", "ru", "Теперь"),
+        ("İndi yağış yağır.", "az", "İndi"),
+    ],
+)
+def test_now_is_reported_apart_from_the_dates(text: str, lang: str, word: str) -> None:
+    normaliser = TimeNormaliser(PUB)
+    assert normaliser.find(text, lang) == []
+    (t,) = normaliser.non_dates
+    assert (t.text, t.value, t.precision) == (word, "PRESENT_REF", TimePrecision.UNKNOWN)
+
+
 # --------------------------------------------------------------------------- rule cues
 # Each rule runs only on texts holding its cue words (timex._CUES); skipping must never
 # change what is found. Compared here with running every rule, on real text in all three
@@ -292,6 +392,9 @@ _CUE_SENTENCES = [
     ("ru", "Летом 1999 года, в девяностые годы, 5 млн долларов в год, через два дня."),
     ("az", "İYUNUN 27-DƏ, 2025-ci ildə, hər cümə günü, 90-cı illərdə, ildə 5 milyon."),
     ("az", "Dünən saat 14:20-də, keçən həftə, üç rüb ərzində, bu gün səhər."),
+    ("en", "At 4 in the morning (4 A.M. EDT Thursday), this evening, mid-afternoon Friday."),
+    ("ru", "Вечером 27 июня, в ночь на 28 июня, этим утром, в 2 часа ночи; сейчас."),
+    ("az", "İyunun 27-si axşam, 30 iyun gecəsi, bu səhər, axşam saat 10-da; indi."),
 ]
 
 

@@ -196,18 +196,28 @@ def score(pairs: Iterable[tuple[Sequence[Timex], Sequence[Timex]]]) -> dict[str,
 
 def predict(doc: Document) -> list[Timex]:
     normaliser = TimeNormaliser(publication=doc.dct)
-    return [_as_timeml(t) for t in normaliser.find(doc.text, "en")]
+    found = normaliser.find(doc.text, "en")
+    # Bare "now" is no date for the product, but TimeML tags it (PRESENT_REF): the
+    # normaliser reports such words apart, and only this adapter adds them.
+    merged = sorted([*found, *normaliser.non_dates], key=lambda t: t.start)
+    return [_as_timeml(t) for t in merged]
 
 
 _LATER = re.compile(r"\s+later$", re.I)
 
 
 def _as_timeml(t: TimeExpr) -> Timex:
-    """Our expression in TimeML's terms. One convention differs and is mapped here, not
-    in the product: "three days later" is for us the date three days after the last one
-    in the text (or an unknown one), while TimeML tags "three days" alone as a DURATION
-    and leaves "later" to a SIGNAL. The duration is what our normaliser gives for the
-    words before "later"."""
+    """Our expression in TimeML's terms. Two conventions differ and are mapped here, not
+    in the product:
+
+    - a part of a day ("Friday night") is for us that day with ``part_of_day`` NI, so that
+      it compares with other dates; TimeML writes it as a TIME, 1998-02-13TNI;
+    - "three days later" is for us the date three days after the last one in the text
+      (or an unknown one), while TimeML tags "three days" alone as a DURATION and leaves
+      "later" to a SIGNAL. The duration is what our normaliser gives for the words
+      before "later"."""
+    if t.part_of_day and t.type is TimexType.DATE:
+        return Timex(t.start, t.end, "TIME", f"{t.value}T{t.part_of_day}", t.text)
     cut = _LATER.search(t.text) if t.cue == "ago" else None
     if cut is not None:
         words = t.text[: cut.start()]

@@ -2,7 +2,10 @@
 
 Values follow TimeML TIMEX3 (as in TempEval-3): DATE 2025-06-27 / 2025-06 / 2025-W26 /
 2025-SU / 199 (a decade), PRESENT_REF/PAST_REF/FUTURE_REF; DURATION P3D, PT5H; TIME
-2025-06-27T14:20 or 2025-06-27TMO; SET P1D.
+2025-06-27T14:20; SET P1D. One departure: a part of a day ("Friday night", "вечером 27
+июня") is the DATE of that day with ``part_of_day`` NI/EV/MO/AF beside the value (TimeML
+writes 2025-06-27TEV), so that it compares with other dates as a date; bench/tempeval3.py
+writes it back the TimeML way. Bare "now" is no date: it is reported in ``non_dates``.
 
 Why own patterns rather than dateparser: dateparser misses "late June 2025", Russian
 relative weekdays and Azerbaijani inflected forms, and silently fills a missing year or
@@ -23,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 from ..ingest.pubdate import month_number, month_table
@@ -59,6 +63,7 @@ class _Val:
     mod: str = ""
     interval: tuple[str, str] | None = None
     confidence: float = 1.0
+    part: str = ""  # a TimeML part of day (MO, AF, EV, NI); the value stays the day
 
 
 _Handler = Callable[["TimeNormaliser", re.Match[str], str], "_Val | None"]
@@ -125,7 +130,8 @@ def _merged(category: str) -> dict[str, Any]:
 
 
 def _norm(words: str) -> str:
-    return re.sub(r"\s+", " ", words.strip().lower()).replace("ё", "е")
+    # "İ".lower() is "i" plus a combining dot, which no lexicon key has ("İyunun", "İndi").
+    return re.sub(r"\s+", " ", words.strip().replace("İ", "i").lower()).replace("ё", "е")
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -339,7 +345,8 @@ def _month(match: re.Match[str], lang: str) -> int | None:
     word = _g(match, "mon")
     if word is None:
         return None
-    month = month_number(word.rstrip("."))
+    # A sentence-initial Azerbaijani month starts with a dotted capital ("İyunun 27-si").
+    month = month_number(word.rstrip(".").replace("İ", "i"))
     if month is None:
         return None
     if lang == "en" and not word[0].isupper():
@@ -475,6 +482,8 @@ def _h_month(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
         before = m.string[max(0, m.start() - 12) : m.start()].lower().split()
         if not before or before[-1] not in _lexicon()["en"]["month_cues"]:
             return None
+    if year is None and lang == "en" and month == 3 and _procession(m):
+        return None
     anchor = Anchor.ABSOLUTE
     yshift = _lookup("shifts", _g(m, "yshift"))
     if year is None and yshift is not None and self.pub is not None:
@@ -511,6 +520,21 @@ def _h_month(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
         anchor,
         mod=part,
         interval=_interval(start, end, part),
+    )
+
+
+def _procession(m: re.Match[str]) -> bool:
+    """ "the annual March for Life", "the ``March of the Combatant Mothers''": a march, not
+    the month. A month takes "of" only before a year or a calendar phrase ("March of last
+    year"), never before a determiner and a name."""
+    after = m.string[m.end() : m.end() + 24]
+    if re.match(r"\s+of\s+the\s+(?-i:[A-Z])", after):
+        return True
+    before = m.string[max(0, m.start() - 12) : m.start()].lower().split()
+    return bool(
+        before
+        and before[-1] in _lexicon()["en"]["march_cues"]
+        and re.match(r"\s+(?:for|of|on|against|through)\b", after)
     )
 
 
@@ -717,18 +741,20 @@ def _h_half(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
 def _with_part_of_day(
     self: TimeNormaliser, day: _dt.date | None, dp_word: str | None, anchor: Anchor, mod: str
 ) -> _Val:
-    dp = _lookup("day_parts", dp_word)
+    """The day, with the part of it the words name kept beside the value ("Friday night":
+    the Friday, NI), so that the value compares with other dates as a date."""
+    dp = _lookup("day_parts", dp_word) or ""
     base = day.isoformat() if day else "XXXX-XX-XX"
     interval = (base, base) if day else None
-    if dp:
-        return _Val(TimexType.TIME, f"{base}T{dp}", TimePrecision.HOUR, anchor, mod, interval)
-    return _Val(TimexType.DATE, base, TimePrecision.DAY, anchor, mod, interval)
+    return _Val(TimexType.DATE, base, TimePrecision.DAY, anchor, mod, interval, part=dp)
 
 
 def _h_relday(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
     word = _norm(m.group("rel"))
     offset = _lookup("relative_days", word)
     if offset is None:
+        return None
+    if lang == "en" and offset in (0, 1) and _generic_day(m):
         return None
     mod = _lookup("parts", _g(m, "part")) or ""
     dp_word = _g(m, "dp") or ("night" if word == "tonight" else None)
@@ -738,9 +764,24 @@ def _h_relday(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
     return _with_part_of_day(self, day, dp_word, Anchor.PUBLICATION, mod)
 
 
+def _generic_day(m: re.Match[str]) -> bool:
+    """ "today's youth", "in today's world", "the people of tomorrow": the present (or
+    coming) age, not a day. "Today's vote", "tomorrow's editions" stay days."""
+    after = re.match(r"['’]s\s+(\w+)", m.string[m.end() : m.end() + 30])
+    if after is not None:
+        return after.group(1).lower() in _lexicon()["en"]["generic_after_today"]
+    # "the people of tomorrow," closes a noun phrase with the word: an age, not a day.
+    before = m.string[max(0, m.start() - 3) : m.start()].lower()
+    return before == "of " and re.match(r"\s*(?:[,.;:!?]|$)", m.string[m.end() :]) is not None
+
+
 def _h_this_dp(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
-    """ "this morning", "last night": parts of the publication day (or the night before)."""
-    offset = -1 if _norm(m.group("dshift")) == "last" else 0
+    """ "this morning", "last night", "этим утром", "keçən gecə": parts of the publication
+    day (or the night before)."""
+    shift = _lookup("dp_shifts", m.group("dshift"))
+    if shift is None:
+        return None
+    offset = int(shift)
     if _lookup("day_parts", m.group("dp")) is None:
         return None
     if offset == -1 and _lookup("day_parts", m.group("dp")) != "NI":
@@ -869,24 +910,34 @@ def _en_tense(m: re.Match[str]) -> str | None:
     # A closing quotation mark ends the quoted clause: in "'... Thursday,' Castro said" the
     # reporting verb after it says nothing about when the quoted event happens.
     right = re.split(r"''|[\"”]|\s(?:and|but|while)\s", right, maxsplit=1)[0]
-    best: tuple[int, bool] | None = None
+    best: tuple[int, bool, str] | None = None
     for cue in _EN_CUE.finditer(left):
         sense = _sense(cue, left)
         if sense is None:
             continue
         distance = len(left) - cue.end()
         if best is None or distance <= best[0]:
-            best = (distance, sense)
+            best = (distance, sense, cue.group().lower())
     for cue in _EN_CUE.finditer(right):
         sense = _sense(cue, right)
         if sense is None:
             continue
         distance = cue.start() + 10  # a cue before the weekday weighs more
         if best is None or distance < best[0]:
-            best = (distance, sense)
+            best = (distance, sense, cue.group().lower())
     if best is None:
         return None
+    if best[2] in ("until", "till") and _PAST_PERFECT.search(left + " " + right):
+        # "Until Thursday, they had not called him a suspect": the span up to the day is
+        # told in the past perfect, so the day itself is past.
+        return "past"
     return "future" if best[1] else "past"
+
+
+# "had not called", "had been", "had taken"; "had then" or "had even" is no participle.
+_PAST_PERFECT = re.compile(
+    r"(?i)\bhad(?:\s+(?:not|never|n't))?\s+(?!(?:then|when|even|often)\b)(?:been|[a-z]+ed|[a-z]+en)\b"
+)
 
 
 def _h_weekday(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
@@ -900,14 +951,9 @@ def _h_weekday(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None
     if lang == "en" and not m.group("wd")[0].isupper():
         return None
     if self.pub is None:
+        dp = _lookup("day_parts", _g(m, "dp")) or ""
         value = f"XXXX-WXX-{weekday + 1}"
-        dp = _lookup("day_parts", _g(m, "dp"))
-        return _Val(
-            TimexType.TIME if dp else TimexType.DATE,
-            value + (f"T{dp}" if dp else ""),
-            TimePrecision.DAY,
-            Anchor.NONE,
-        )
+        return _Val(TimexType.DATE, value, TimePrecision.DAY, Anchor.NONE, part=dp)
     back = (self.pub.weekday() - weekday) % 7
     if shift == -1:
         day = self.pub - _dt.timedelta(days=back or 7)
@@ -1011,6 +1057,9 @@ def _h_period(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
         unit = "WE"
     if unit is None:
         return None
+    if lang == "en" and (_g(m, "unit") or "x")[0].isupper():
+        # Running English writes "this week"; ABC's "This Week" is a programme's name.
+        return None
     shift = _lookup("shifts", _g(m, "shift"))
     part = _lookup("parts", _g(m, "part")) or ""
     if shift is None:
@@ -1098,6 +1147,7 @@ def _h_ago(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
         and amount == 1
         and not forward
         and self.last_quarter is not None
+        and not self.months_focus
         and base is self.pub
     ):
         # Earnings news: "a year ago" / "a year earlier" is the quarter under discussion.
@@ -1138,6 +1188,8 @@ def _h_duration(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | Non
     unit = _lookup("units", m.group("unit"))
     if unit is None or _followed_by_age(m):
         return None
+    if lang == "en" and m.group("unit")[0].isupper() and (_g(m, "num") or "").isdigit():
+        return None  # "CBS's '60 Minutes'", "48 Hours": a title, not a stretch of time
     mod = _lookup("modifiers", _g(m, "mod")) or ""
     if lang in ("ru", "az") and not (
         mod or _g(m, "cue") or _g(m, "cue2") or _g(m, "usuf") or _g(m, "the")
@@ -1236,6 +1288,12 @@ def _clock(m: re.Match[str]) -> tuple[int, int] | None:
     hh = int(m.group("hh"))
     mi = int(_g(m, "mi") or 0)
     ampm = (_g(m, "ampm") or "").lower().replace(".", "")
+    half = _lookup("clock_day_parts", _g(m, "pd"))
+    if half == "night":
+        # "10 at night", "в 2 часа ночи": from six on it is the evening, before six the
+        # small hours after midnight.
+        half = "pm" if 6 <= hh < 12 else "am"
+    ampm = half or ampm
     if ampm == "pm" and hh < 12:
         hh += 12
     elif ampm == "am" and hh == 12:
@@ -1272,18 +1330,23 @@ _CLOCK_WORDS = {"noon": "12:00", "midday": "12:00", "midnight": "24:00"}
 
 def _h_clock_word(self: TimeNormaliser, m: re.Match[str], lang: str) -> _Val | None:
     word = _norm(m.group("cw"))
-    time = _CLOCK_WORDS.get(word) or ("AF" if word.endswith("afternoon") else "MO")
-    precision = TimePrecision.MINUTE if ":" in time else TimePrecision.HOUR
-    if self.pub is None:
-        return _Val(TimexType.TIME, f"XXXX-XX-XXT{time}", precision, Anchor.NONE)
-    day = self.pub.isoformat()
+    time = _CLOCK_WORDS.get(word)
+    day = self.pub.isoformat() if self.pub else None
+    anchor = Anchor.PUBLICATION if day else Anchor.NONE
+    interval = (day, day) if day else None
+    if time is None:
+        # "mid-afternoon": a part of the day, not a clock time (_merge_clock dates it by a
+        # day written next to it, "mid-afternoon yesterday").
+        part = "AF" if word.endswith("afternoon") else "MO"
+        value = day or "XXXX-XX-XX"
+        return _Val(TimexType.DATE, value, TimePrecision.DAY, anchor, "", interval, 0.8, part=part)
     return _Val(
         TimexType.TIME,
-        f"{day}T{time}",
-        precision,
-        Anchor.PUBLICATION,
-        interval=(day, day),
-        confidence=0.8,
+        f"{day or 'XXXX-XX-XX'}T{time}",
+        TimePrecision.MINUTE,
+        anchor,
+        interval=interval,
+        confidence=0.8 if day else 1.0,
     )
 
 
@@ -1324,6 +1387,20 @@ def _phrase_handler(category: str, value: Any) -> _Handler:
             )
         if self.last_value is not None and int(value) == 0:
             return _Val(TimexType.DATE, self.last_value, TimePrecision.DAY, Anchor.TEXT)
+        month = self.last_month[1] if self.last_month is not None else None
+        if self.last_month is not None and month is not None and int(value) == 0:
+            # "killed last October ... crossed out that same day": the day is unknown, but
+            # the month (and year) written before it is the one it falls in.
+            year = self.last_month[0]
+            start, end = _span(_dt.date(year, month, 1), "M")
+            return _Val(
+                TimexType.DATE,
+                f"{year:04d}-{month:02d}-XX",
+                TimePrecision.DAY,
+                Anchor.TEXT,
+                interval=(start.isoformat(), end.isoformat()),
+                confidence=0.5,
+            )
         return _Val(TimexType.DATE, "XXXX-XX-XX", TimePrecision.DAY, Anchor.NONE, confidence=0.5)
 
     return handler
@@ -1420,7 +1497,9 @@ _CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "quarter_ref": (("=quarter", "=period"),),
     "half": (("=half",), ("=of",)),
     "relday": (("=@relative_days",),),
-    "this_dp": (("=@day_parts",), ("=this", "=last")),
+    "this_dp": (("=@day_parts",), ("=@dp_shifts",)),
+    "ru_this_dp": (("=@day_parts",), ("=@dp_shifts",)),
+    "az_this_dp": (("=@day_parts",), ("=@dp_shifts",)),
     "weekday": (("^@weekdays",),),
     "every_wd": (("^@weekdays",), ("=every", "=each")),
     "every_mon": (("^@months",), ("=every", "=each")),
@@ -1439,6 +1518,9 @@ _CUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "clock12": ((r"re:\d\s*[ap]\.?m",),),
     "clock_word": (("noon", "midday", "midnight", "afternoon", "morning"),),
     "clock24": ((r"re:\d[:.][0-5]\d",),),
+    "clock_dp": ((r"re:\d",), ("=@clock_day_parts",)),
+    "ru_clock_dp": ((r"re:\d",), ("=@clock_day_parts",)),
+    "az_clock_dp": (("=saat",), ("=@clock_day_parts",)),
     "ru_dm": (("@months",), (r"re:\d",)),
     "ru_mon": (("@months",),),
     "ru_part_mon": (("@months",),),
@@ -1577,6 +1659,8 @@ def _tokens(lang: str) -> dict[str, str]:
         "<SHIFT>": f"(?P<shift>{_alt(spec['shifts'])})",
         "<WD>": f"(?P<wd>{_alt(spec['weekdays'])})",
         "<DP>": f"(?P<dp>{_alt(spec['day_parts'])})",
+        "<DPS>": _alt(spec["dp_shifts"]),
+        "<CDP>": f"(?P<pd>{_alt(spec['clock_day_parts'])})",
         "<SEASON>": f"(?P<season>{_alt(spec['seasons'])})",
         "<REL>": f"(?P<rel>{_alt(spec['relative_days'])})",
         # "over the past 20 years": "over" there is a preposition, not a modifier.
@@ -1629,6 +1713,10 @@ _CLOCK_24 = (
     r"(?P<hh>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?![\d:])"
     r"(?!\s*(?:billion|million|thousand|trillion|percent|%|points?|cents?|pence))"
 )
+
+# An hour with an optional minute, its half of the day said in words after or before it.
+_CLOCK_H = r"(?P<hh>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?"
+_CLOCK_DP = _CLOCK_H + r"\s+(?:o['’]clock\s+)?<CDP>"
 
 _COMMON: list[tuple[str, str, _Handler]] = [
     (
@@ -1794,6 +1882,12 @@ _EN: list[tuple[str, str, _Handler]] = [
         _h_vague_plural,
     ),
     ("clock12", r"<B>(?P<x>(?:(?P<approx>around|about)\s+)?" + _CLOCK_12 + ")", _h_clock),
+    # "at 4 in the morning", "by 10 at night": an hour of that half of the day.
+    (
+        "clock_dp",
+        r"<B>(?:at|by|until|from|before|after|since|around|about)\s+(?P<x>" + _CLOCK_DP + ")<E>",
+        _h_clock,
+    ),
     # "high noon" is a figure of speech, not a time.
     (
         "clock_word",
@@ -1838,6 +1932,7 @@ _RU: list[tuple[str, str, _Handler]] = [
     ),
     ("ru_season", r"<B>(?:<SHIFT>\s+)?<SEASON>(?:\s+<Y>(?:\s*<YW>)?)?(?![\w])", _h_season),
     ("ru_relday", r"<B><REL>(?:\s+<DP>)?<E>", _h_relday),
+    ("ru_this_dp", r"<B>(?P<dshift><DPS>)\s+<DP><E>", _h_this_dp),
     ("ru_weekday", r"<B>(?:в|во)\s+(?P<x>(?:<SHIFT>\s+)?<WD>(?:\s+<DP>)?)<E>", _h_weekday),
     ("ru_weekday2", r"<B><SHIFT>\s+<WD><E>", _h_weekday),
     ("ru_every_wd", r"<B>кажд(?:ый|ую|ое|ая)\s+<WD>(?:\s+<DP>)?<E>", _h_every_weekday),
@@ -1849,6 +1944,12 @@ _RU: list[tuple[str, str, _Handler]] = [
     ("ru_compound", r"<B>(?:<CUE>\s+)?(?P<x>(?:<MOD>\s+)?<COMP>)<E>", _h_compound),
     ("ru_duration", r"<B>(?:<CUE>\s+)?(?P<x>(?:<MOD>\s+)?<NUM>\s+<UNIT>)<E>", _h_duration),
     ("ru_clock", r"<B>(?:в|к|до|около|с|после)\s+(?P<x>" + _CLOCK_24 + ")", _h_clock),
+    # "в 4 утра", "около 10 часов вечера", "в 2 часа ночи".
+    (
+        "ru_clock_dp",
+        r"<B>(?:в|к|до|около|с|после)\s+(?P<x>" + _CLOCK_H + r"\s+(?:час(?:а|ов)?\s+)?<CDP>)<E>",
+        _h_clock,
+    ),
 ]
 
 _AZ: list[tuple[str, str, _Handler]] = [
@@ -1874,6 +1975,7 @@ _AZ: list[tuple[str, str, _Handler]] = [
     ),
     ("az_season", r"<B>(?:<Y>-?<ORDS>\s+<YW>\s+|<SHIFT>\s+)<SEASON><E>", _h_season),
     ("az_relday", r"<B><REL>(?:\s+<DP>)?<E>", _h_relday),
+    ("az_this_dp", r"<B>(?P<dshift><DPS>)\s+<DP><E>", _h_this_dp),
     ("az_weekday", r"<B>(?:<SHIFT>\s+)?<WD>(?:\s+(?P<gun>günü|gün))?<E>", _h_weekday),
     ("az_every_wd", r"<B>hər\s+<WD>(?:\s+(?P<gun>günü))?<E>", _h_every_weekday),
     ("az_rate", r"<B><RATEU>(?=\s+(?:\d|(?:<NUMW>)(?!\w)))", _h_rate),
@@ -1886,6 +1988,12 @@ _AZ: list[tuple[str, str, _Handler]] = [
         _h_duration,
     ),
     ("az_clock", r"<B>(?P<x>saat\s+" + _CLOCK_24 + r")(?:-?(?:da|də|dək|a|ə))?<E>", _h_clock),
+    # "axşam saat 10-da", "səhər saat 4-də".
+    (
+        "az_clock_dp",
+        r"<B>(?P<x><CDP>\s+saat\s+" + _CLOCK_H + r")(?:-?(?:da|də|dək|a|ə))?<E>",
+        _h_clock,
+    ),
 ]
 
 
@@ -1912,6 +2020,9 @@ def _parse_publication(publication: str | None) -> _dt.date | None:
         return None
 
 
+# Earnings news reports the months of the year so far beside the quarter.
+_MONTHS_TO_DATE = frozenset({"P6M", "P9M"})
+
 # "5 p.m. EST Nov. 9": a time-zone abbreviation may stand between the clock and the day.
 _MERGE_GAP = re.compile(r"\s*(?:(?-i:[ECMP][SD]T|GMT|UTC)\s*)?(?:,\s*)?(?:at|on|в|saat)?\s*", re.I)
 
@@ -1929,6 +2040,14 @@ class TimeNormaliser:
         # The last year and month written out in the text, for "that year", "the following
         # month": (year, month or None).
         self.last_month: tuple[int, int | None] | None = None
+        # Time words that are no date for us (bare "now", "сейчас", "indi"; see
+        # "non_dates" in the lexicon), kept apart from what find() returns: the product
+        # ignores them, while TimeML tags them (PRESENT_REF) and the TempEval-3 adapter
+        # reports them. Offsets are document offsets, in the order found.
+        self.non_dates: list[TimeExpr] = []
+        # Whether the text last spoke of "the first nine months" (or six) rather than of a
+        # quarter: then "a year earlier" compares with last year, not its quarter.
+        self.months_focus = False
 
     def _nearest(self, month: int, day: int) -> _dt.date | None:
         """The month/day closest to the publication date: news about "Nov. 25" written
@@ -1967,6 +2086,7 @@ class TimeNormaliser:
             if all(cand[1] <= t[0] or cand[0] >= t[1] for t in taken):
                 taken.append(cand)
         taken.sort(key=lambda c: c[0])
+        self._collect_non_dates(text, lang, offset, [(c[0], c[1]) for c in taken])
         found: list[TimeExpr] = []
         for start, end, _, rule, match in taken:
             val = rule.handler(self, match, lang)
@@ -1992,6 +2112,9 @@ class TimeNormaliser:
                 )
             ) and re.fullmatch(r"\d{4}-Q[1-4]", val.value):
                 self.last_quarter = (int(val.value[:4]), int(val.value[-1]))
+                self.months_focus = False
+            if val.type is TimexType.DURATION and val.value in _MONTHS_TO_DATE:
+                self.months_focus = True
             found.append(
                 TimeExpr(
                     start=start + offset,
@@ -2005,45 +2128,268 @@ class TimeNormaliser:
                     interval=val.interval,
                     confidence=val.confidence,
                     cue=rule.name,
+                    part_of_day=val.part,
                 )
             )
-        return _merge_clock(found, text, offset)
+        merged = _merge_day_offset(_merge_clock(found, text, offset), text, offset)
+        return _merge_part_of_day(merged, text, offset, lang)
+
+    def _collect_non_dates(
+        self, text: str, lang: str, offset: int, taken: list[tuple[int, int]]
+    ) -> None:
+        """Record the non-date time words of ``text`` that no expression covers ("until
+        now" is a reference of its own)."""
+        pattern = _non_date_pattern(lang)
+        if pattern is None:
+            return
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            if match.group()[0].isupper() and text[end : end + 1] == ",":
+                continue  # "Now, he says, ...": a discourse marker opening the sentence
+            self.non_dates.append(
+                TimeExpr(
+                    start=start + offset,
+                    end=end + offset,
+                    text=match.group(),
+                    type=TimexType.DATE,
+                    value=str(_lookup("non_dates", match.group())),
+                    precision=TimePrecision.UNKNOWN,
+                    anchor=Anchor.NONE,
+                    confidence=0.5,
+                    cue="non_date",
+                )
+            )
+
+
+@cache
+def _non_date_pattern(lang: str) -> re.Pattern[str] | None:
+    words = [w for w in _lexicon()[lang].get("non_dates", {}) if w[0] != "_"]
+    if not words:
+        return None
+    return re.compile(_B + f"(?:{_alt(words)})" + _E, re.I)
 
 
 def _merge_clock(found: list[TimeExpr], text: str, offset: int) -> list[TimeExpr]:
-    """ "June 27 at 14:20" / "10 p.m. Wednesday": one TIME on that day."""
+    """ "June 27 at 14:20" / "10 p.m. Wednesday": one TIME on that day; "mid-afternoon
+    yesterday": that day's afternoon."""
     out: list[TimeExpr] = []
     i = 0
     while i < len(found):
         cur = found[i]
         nxt = found[i + 1] if i + 1 < len(found) else None
         if nxt is not None and _MERGE_GAP.fullmatch(text[cur.end - offset : nxt.start - offset]):
-            pair = (cur, nxt) if cur.type == TimexType.DATE else (nxt, cur)
-            day, clock = pair
-            if (
-                day.type == TimexType.DATE
-                and day.precision == TimePrecision.DAY
-                and clock.type == TimexType.TIME
-                and clock.cue.startswith(("clock", "ru_clock", "az_clock"))
-            ):
-                value = day.value + clock.value[clock.value.index("T") :]
-                out.append(
-                    TimeExpr(
-                        start=cur.start,
-                        end=nxt.end,
-                        text=text[cur.start - offset : nxt.end - offset],
-                        type=TimexType.TIME,
-                        value=value,
-                        precision=TimePrecision.MINUTE,
-                        anchor=day.anchor,
-                        mod=clock.mod,
-                        interval=day.interval,
-                        confidence=min(day.confidence, 1.0),
-                        cue=f"{day.cue}+{clock.cue}",
-                    )
-                )
+            joined = _join_day(cur, nxt, text, offset)
+            if joined is not None:
+                out.append(joined)
                 i += 2
                 continue
         out.append(cur)
         i += 1
+    return _date_clocks(out, text, offset)
+
+
+def _part_only(expr: TimeExpr) -> bool:
+    """ "mid-afternoon" alone: a part of some day, dated by the publication at best."""
+    return expr.cue == "clock_word" and bool(expr.part_of_day)
+
+
+def _join_day(cur: TimeExpr, nxt: TimeExpr, text: str, offset: int) -> TimeExpr | None:
+    """The day and the clock time (or part of day) next to it as one expression."""
+    day, other = (nxt, cur) if _is_clock(cur) or _part_only(cur) else (cur, nxt)
+    if not _is_day(day) or _part_only(day):
+        return None
+    if _is_clock(other):
+        value = day.value + other.value[other.value.index("T") :]
+        kind, precision, mod, part = TimexType.TIME, TimePrecision.MINUTE, other.mod, ""
+    elif _part_only(other) and not day.part_of_day:
+        kind, precision, mod, part = TimexType.DATE, TimePrecision.DAY, day.mod, other.part_of_day
+        value = day.value
+    else:
+        return None
+    return TimeExpr(
+        start=cur.start,
+        end=nxt.end,
+        text=text[cur.start - offset : nxt.end - offset],
+        type=kind,
+        value=value,
+        precision=precision,
+        anchor=day.anchor,
+        mod=mod,
+        interval=day.interval,
+        confidence=min(day.confidence, 1.0),
+        cue=f"{day.cue}+{other.cue}",
+        part_of_day=part,
+    )
+
+
+def _date_clocks(found: list[TimeExpr], text: str, offset: int) -> list[TimeExpr]:
+    """A clock time that the next expression dates, though words between keep the two
+    apart: "10:35 a.m. (0735 GMT) Friday", "9 a.m. local time Tuesday", "at 4 in the
+    morning (4 a.m. EDT Thursday)"."""
+    out = list(found)
+    for i, (cur, nxt) in enumerate(pairwise(found)):
+        if not _is_clock(cur):
+            continue
+        gap = text[cur.end - offset : nxt.start - offset]
+        if (_is_day(nxt) and _CLOCK_DAY_GAP.fullmatch(gap)) or (
+            _dated_clock(nxt) and re.fullmatch(r"\s*\(\s*", gap)
+        ):
+            out[i] = _on_day(cur, nxt)
     return out
+
+
+_DAY_OFFSET = re.compile(r"(?i)(?:the\s+)?(?:day|night)\s+(?P<dir>before|after)$")
+
+
+def _merge_day_offset(found: list[TimeExpr], text: str, offset: int) -> list[TimeExpr]:
+    """ "the day before last Tuesday's hearing", "the day after March 3": one day, counted
+    from the day that follows rather than from the last date in the text."""
+    out: list[TimeExpr] = []
+    i = 0
+    while i < len(found):
+        cur = found[i]
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        rel = _DAY_OFFSET.search(cur.text) if cur.cue == "same_day" else None
+        if (
+            rel is not None
+            and nxt is not None
+            and _is_day(nxt)
+            and re.fullmatch(r"\d{4}-\d\d-\d\d", nxt.value)
+            and not text[cur.end - offset : nxt.start - offset].strip()
+        ):
+            shift = 1 if rel.group("dir").lower() == "after" else -1
+            day = (_dt.date.fromisoformat(nxt.value) + _dt.timedelta(days=shift)).isoformat()
+            out.append(
+                TimeExpr(
+                    start=cur.start,
+                    end=nxt.end,
+                    text=text[cur.start - offset : nxt.end - offset],
+                    type=TimexType.DATE,
+                    value=day,
+                    precision=TimePrecision.DAY,
+                    anchor=nxt.anchor,
+                    interval=(day, day),
+                    confidence=nxt.confidence,
+                    cue=f"{cur.cue}+{nxt.cue}",
+                )
+            )
+            i += 2
+            continue
+        out.append(cur)
+        i += 1
+    return out
+
+
+@cache
+def _day_part_links(lang: str) -> tuple[re.Pattern[str] | None, ...]:
+    """Patterns for a part of day right before a day (ending where the day starts), right
+    after it (starting where it ends), and for "the night before" a day ("в ночь на")."""
+    spec = _lexicon()[lang]
+    links = spec.get("day_part_links")
+    if not links:
+        return None, None, None
+    dp = f"(?P<dp>{_alt(spec['day_parts'])})"
+    before = after = night = None
+    if links.get("before"):
+        preps = links.get("prepositions", [])
+        prep = rf"(?:(?:{_alt(preps)})\s+)?" if preps else ""
+        before = re.compile(rf"{_B}{dp}\s+{prep}$", re.I)
+    if links.get("after"):
+        suffix = f"(?:{_alt(links['suffixes'])})?" if links.get("suffixes") else ""
+        words = links.get("after_words", [])
+        tail = rf"(?:\s+(?:{_alt(words)}))?" if words else ""
+        after = re.compile(rf"\s+{dp}{suffix}{tail}{_E}", re.I)
+    if links.get("night_before"):
+        night = re.compile(rf"{_B}(?:{_alt(links['night_before'])})\s+$", re.I)
+    return before, after, night
+
+
+def _merge_part_of_day(found: list[TimeExpr], text: str, offset: int, lang: str) -> list[TimeExpr]:
+    """ "вечером 27 июня", "27 июня вечером", "30 iyun gecəsi": that day, with the part of
+    it kept (part_of_day EV; TimeML writes 2025-06-27TEV); "в ночь на 28 июня" is the
+    night of the 27th. A day whose year is unknown keeps it unknown."""
+    before, after, night = _day_part_links(lang)
+    if before is None and after is None and night is None:
+        return found
+    out: list[TimeExpr] = []
+    for i, cur in enumerate(found):
+        if not _is_day(cur) or cur.part_of_day:
+            out.append(cur)
+            continue
+        floor = out[-1].end - offset if out else 0
+        ceiling = found[i + 1].start - offset if i + 1 < len(found) else len(text)
+        start, end = cur.start - offset, cur.end - offset
+        window = text[max(floor, start - 30) : start]
+        code: str | None = None
+        shift = 0
+        if night is not None and (hit := night.search(window)) is not None:
+            code, shift, start = "NI", -1, start - (len(window) - hit.start())
+        elif before is not None and (hit := before.search(window)) is not None:
+            code, start = _lookup("day_parts", hit.group("dp")), start - (len(window) - hit.start())
+        elif after is not None and (hit := after.match(text, end, ceiling)) is not None:
+            code, end = _lookup("day_parts", hit.group("dp")), hit.end()
+        if not code:
+            out.append(cur)
+            continue
+        day = cur.value
+        if shift:
+            if not re.fullmatch(r"\d{4}-\d\d-\d\d", day):
+                out.append(cur)
+                continue
+            day = (_dt.date.fromisoformat(day) + _dt.timedelta(days=shift)).isoformat()
+        out.append(
+            TimeExpr(
+                start=start + offset,
+                end=end + offset,
+                text=text[start:end],
+                type=TimexType.DATE,
+                value=day,
+                precision=TimePrecision.DAY,
+                anchor=cur.anchor,
+                mod=cur.mod,
+                interval=(day, day) if day[0].isdigit() else None,
+                confidence=cur.confidence,
+                cue=f"{cur.cue}+dp",
+                part_of_day=code,
+            )
+        )
+    return out
+
+
+# A conversion or a zone between a clock time and its day: "(0735 GMT)", "local time".
+_CLOCK_DAY_GAP = re.compile(
+    r"\s*(?:\([^()\n]{1,24}\)|local\s+time|по\s+местному\s+времени|yerli\s+vaxtla)\s*,?\s*"
+    r"(?:on\s+)?",
+    re.I,
+)
+
+
+def _is_clock(expr: TimeExpr) -> bool:
+    return expr.type == TimexType.TIME and expr.cue.startswith(("clock", "ru_clock", "az_clock"))
+
+
+def _is_day(expr: TimeExpr) -> bool:
+    return expr.type == TimexType.DATE and expr.precision == TimePrecision.DAY
+
+
+def _dated_clock(expr: TimeExpr) -> bool:
+    return expr.type == TimexType.TIME and re.match(r"\d{4}-\d\d-\d\dT\d", expr.value) is not None
+
+
+def _on_day(clock: TimeExpr, day: TimeExpr) -> TimeExpr:
+    """The clock time on ``day``'s date, its extent unchanged."""
+    return TimeExpr(
+        start=clock.start,
+        end=clock.end,
+        text=clock.text,
+        type=TimexType.TIME,
+        value=day.value.split("T")[0] + clock.value[clock.value.index("T") :],
+        precision=clock.precision,
+        anchor=day.anchor,
+        mod=clock.mod,
+        interval=day.interval,
+        confidence=min(day.confidence, clock.confidence),
+        cue=f"{clock.cue}@{day.cue}",
+    )

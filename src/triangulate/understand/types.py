@@ -135,6 +135,9 @@ class TimeExpr(Record):
     interval: tuple[str, str] | None = None  # ISO [start, end] dates when the value is a span
     confidence: float = 1.0
     cue: str = ""  # which rule found it
+    # The part of the day the words name (TimeML MO, AF, EV, NI: "Friday night", "вечером
+    # 27 июня"); the value stays the calendar day, so dates compare as dates.
+    part_of_day: str = ""
 
 
 class Exactness(enum.StrEnum):
