@@ -1338,7 +1338,11 @@ def _wind(world: World, db: Path, progress: ProgressFactory) -> None:
                 seen += 1
                 step(1)
             elif drawn > 2 * len(stored) + 1000:
-                raise ValueError(f"{db} was not written by this generator with this seed")
+                raise ValueError(
+                    f"{db} was not written by this generator with this seed; the generator"
+                    " draws its words from the package's data files (event_types.json ...),"
+                    " so editing them makes another world: run without --reuse to rebuild"
+                )
 
 
 def _summary(results: list[SizeResult], seed: int, probe: int, workdir: str) -> LinkSpeed:
