@@ -208,3 +208,11 @@ def test_azerbaijani_title_before_an_office_is_not_a_name(az) -> None:  # type: 
     # Names after a title still are (a given name ending like a possessive included).
     assert "Ramiz Mehdiyev" in people
     assert people["Vüqar Əliyevi"].canonical == "Vüqar Əliyev"
+
+
+def test_english_title_is_not_part_of_the_name(en) -> None:  # type: ignore[no-untyped-def]
+    text = "Spokeswoman Maria Zakharova called the raid an unfriendly act. Foreign Minister Sergei Lavrov agreed."
+    people = {e.text: e for e in en.analyse(text).entities if e.type is EntityType.PER}
+    assert set(people) == {"Maria Zakharova", "Sergei Lavrov"}, people
+    z = people["Maria Zakharova"]
+    assert text[z.start : z.end] == "Maria Zakharova" and z.key == "maria zagarova"

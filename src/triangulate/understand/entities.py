@@ -161,6 +161,28 @@ def translit_key(name: str, *, azerbaijani: bool = False) -> str:
     return " ".join(w for w in out if w)
 
 
+@cache
+def _titles(lang: str) -> frozenset[tuple[str, ...]]:
+    data = json.loads(
+        resources.files("triangulate.data").joinpath("titles.json").read_text("utf-8")
+    )
+    return frozenset(tuple(t.lower().split()) for t in data.get(lang, []))
+
+
+def title_words(words: Sequence[str], lang: str) -> int:
+    """How many of ``words`` at the front are titles (data/titles.json: "Spokeswoman",
+    "Deputy Prime Minister"), leaving at least two words for the name itself."""
+    titles = _titles(lang)
+    low = [w.lower().strip(".") for w in words]
+    n = 0
+    while len(low) - n > 2:
+        step = next((k for k in (3, 2, 1) if tuple(low[n : n + k]) in titles), 0)
+        if not step or len(low) - n - step < 2:
+            break
+        n += step
+    return n
+
+
 # --- gazetteers -------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from ...models import load_english
 from ...settings import Settings
 from ..backend import LanguageBackend, register_backend
-from ..entities import gazetteer, make_mention, merge_gazetteer, resolve_document
+from ..entities import gazetteer, make_mention, merge_gazetteer, resolve_document, title_words
 from ..types import Analysis, EntityMention, EntityType, Sentence, Token
 
 # OntoNotes labels -> ours. Numbers, dates, money and the like are not entities here
@@ -192,6 +192,14 @@ def correct_entities(
             continue
         if _is_junk(surface, len(ent), sent_spans, s, e):
             continue
+        if label is EntityType.PER:
+            # "Spokeswoman Maria Zakharova": the model takes a capitalised title into the
+            # name; the person is the name after it.
+            words = surface.split()
+            cut = title_words(words, "en")
+            if cut:
+                s = text.index(words[cut], s + len(" ".join(words[:cut])))
+                surface = text[s:e]
         canonical = " ".join(surface.split())
         out.append(make_mention(s, e, surface, label, canonical, "spacy", 0.8))
     out = merge_gazetteer(out, gaz.find(text, "en"))
