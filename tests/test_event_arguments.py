@@ -22,6 +22,7 @@ PARAGRAPHS = [
     "Russia's Interior Ministry said officers arrested five men in Yekaterinburg.",
     "Two journalists died after the police operation.",
     "Two cousins, Anar and Rauf Guliyev, died after the clashes, and dozens of students were detained.",
+    "Senator Anna Petrova condemned the raid on the newspaper.",
 ]
 
 
@@ -91,6 +92,15 @@ def test_coordinated_clause_with_its_own_subject_borrows_none(  # type: ignore[n
     m = _in(mentions, "dozens of students were detained", "arrest")
     assert not [a.text for a in m.agents if "Guliyev" in a.text]
     assert any("dozens" in a.text for a in m.patients)
+
+
+def test_a_verb_about_an_event_does_not_lend_its_subject(mentions) -> None:  # type: ignore[no-untyped-def]
+    # "condemned the raid": the senator condemned it, she did not raid anyone, while
+    # "carried out a wave of raids" (no event of its own) does lend its subject.
+    raid = _in(mentions, "Anna Petrova", "raid")
+    assert raid.agents == ()
+    condemned = _in(mentions, "Anna Petrova", "condemnation")
+    assert [a.text for a in condemned.agents] == ["Anna Petrova"]
 
 
 # Azerbaijani has no parse: roles come from order and from the case endings and

@@ -284,7 +284,10 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "csubj", "csubjpa
 
 
 def _parse_arguments(
-    tokens: Sequence[Token], trigger: int, entities: Sequence[EntityMention]
+    tokens: Sequence[Token],
+    trigger: int,
+    entities: Sequence[EntityMention],
+    triggers: frozenset[int] = frozenset(),
 ) -> tuple[list[Argument], list[Argument]]:
     agents: list[Argument] = []
     patients: list[Argument] = []
@@ -343,7 +346,16 @@ def _parse_arguments(
             if tok.head == head and tok.dep in _AGENT_DEPS and tok.dep != "agent" and j != head:
                 agents.extend(_arguments(tokens, j, entities))
                 break
-    if not agents and head is not None and head != node and tokens[node].dep in _LIGHT_DEPS:
+    # A verb that is an event of its own ("condemned the raid", "called the raid an
+    # unfriendly act") is about the event, not a light verb doing it: its subject is that
+    # event's agent, not this one's.
+    if (
+        not agents
+        and head is not None
+        and head != node
+        and head not in triggers
+        and tokens[node].dep in _LIGHT_DEPS
+    ):
         for j, tok in enumerate(tokens):
             if tok.head == head and j != head and tok.dep in ("nsubj", "nsubj:pass") and j != node:
                 agents.extend(_arguments(tokens, j, entities))
@@ -682,10 +694,11 @@ def extract_events(
     attribution = find_attribution(s_text, lang)
     owner = _place_owners(tokens, hits, in_sentence) if sentence.parsed else {}
     out: dict[str, EventMention] = {}
+    at_triggers = frozenset(k for h in hits for k in range(h.start, h.end))
     for hit in hits:
         figures = _figures(quantities, hit.type.kinds)
         if sentence.parsed:
-            agents, patients = _parse_arguments(tokens, hit.start, arg_entities)
+            agents, patients = _parse_arguments(tokens, hit.start, arg_entities, at_triggers)
             via = "parse"
         else:
             agents, patients = _order_arguments(text, tokens, hit, arg_entities, lang)
