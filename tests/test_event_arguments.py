@@ -103,6 +103,25 @@ def test_a_verb_about_an_event_does_not_lend_its_subject(mentions) -> None:  # t
     assert [a.text for a in condemned.agents] == ["Anna Petrova"]
 
 
+RU_PARAGRAPHS = [
+    "Депутат Анна Петрова назвала обыск в редакции незаконным.",
+    "Полиция провела обыск в редакции газеты.",
+]
+
+
+@pytest.fixture(scope="module")
+def ru_mentions(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return _analysed(tmp_path_factory, "novosti", RU_PARAGRAPHS)
+
+
+def test_ru_a_verb_naming_an_event_does_not_lend_its_subject(ru_mentions) -> None:  # type: ignore[no-untyped-def]
+    named = _in(ru_mentions, "назвала", "raid")
+    assert named.agents == ()
+    # "провела обыск" (carried out a search) does.
+    done = _in(ru_mentions, "провела", "raid")
+    assert [a.text for a in done.agents] == ["Полиция"]
+
+
 # Azerbaijani has no parse: roles come from order and from the case endings and
 # postpositions on the words themselves.
 AZ_PARAGRAPHS = [

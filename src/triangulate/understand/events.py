@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from . import cuewords
 from .attribution import find_attribution
 from .backends.azerbaijani import case_ending
 from .modality import sentence_modality
@@ -283,11 +284,20 @@ _LIGHT_DEPS = frozenset({"dobj", "obj", "attr", "pobj"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "csubj", "csubjpass", "expl"})
 
 
+@cache
+def _about_verbs(lang: str) -> tuple[tuple[str, bool], ...]:
+    """Single-word reporting and evaluative verbs (data/reporting_verbs.json) as (word,
+    is a prefix): verbs that speak about an event rather than do it."""
+    raw = cuewords.load("reporting_verbs.json", lang)
+    words = [w for w in (*raw["verbs"], *raw.get("evaluative", [])) if " " not in w]
+    return tuple((w.rstrip("*"), w.endswith("*")) for w in words)
+
+
 def _parse_arguments(
     tokens: Sequence[Token],
     trigger: int,
     entities: Sequence[EntityMention],
-    triggers: frozenset[int] = frozenset(),
+    not_light: frozenset[int] = frozenset(),
 ) -> tuple[list[Argument], list[Argument]]:
     agents: list[Argument] = []
     patients: list[Argument] = []
@@ -346,14 +356,14 @@ def _parse_arguments(
             if tok.head == head and tok.dep in _AGENT_DEPS and tok.dep != "agent" and j != head:
                 agents.extend(_arguments(tokens, j, entities))
                 break
-    # A verb that is an event of its own ("condemned the raid", "called the raid an
-    # unfriendly act") is about the event, not a light verb doing it: its subject is that
-    # event's agent, not this one's.
+    # A verb that is an event of its own ("condemned the raid") or that speaks about one
+    # ("called the raid an unfriendly act", "reported the raid") is not a light verb
+    # doing it: its subject is not this event's agent.
     if (
         not agents
         and head is not None
         and head != node
-        and head not in triggers
+        and head not in not_light
         and tokens[node].dep in _LIGHT_DEPS
     ):
         for j, tok in enumerate(tokens):
@@ -694,11 +704,16 @@ def extract_events(
     attribution = find_attribution(s_text, lang)
     owner = _place_owners(tokens, hits, in_sentence) if sentence.parsed else {}
     out: dict[str, EventMention] = {}
-    at_triggers = frozenset(k for h in hits for k in range(h.start, h.end))
+    about = _about_verbs(lang)
+    not_light = frozenset(k for h in hits for k in range(h.start, h.end)) | {
+        k
+        for k, t in enumerate(tokens)
+        if any(t.text.lower().startswith(w) if p else t.text.lower() == w for w, p in about)
+    }
     for hit in hits:
         figures = _figures(quantities, hit.type.kinds)
         if sentence.parsed:
-            agents, patients = _parse_arguments(tokens, hit.start, arg_entities, at_triggers)
+            agents, patients = _parse_arguments(tokens, hit.start, arg_entities, not_light)
             via = "parse"
         else:
             agents, patients = _order_arguments(text, tokens, hit, arg_entities, lang)
