@@ -23,6 +23,8 @@ PARAGRAPHS = [
     "Two journalists died after the police operation.",
     "Two cousins, Anar and Rauf Guliyev, died after the clashes, and dozens of students were detained.",
     "Senator Anna Petrova condemned the raid on the newspaper.",
+    "On Saturday the ministry cancelled the festival, citing the killings in the capital.",
+    "On Sunday the mayor resigned, citing the May 3 killings of two reporters.",
 ]
 
 
@@ -101,6 +103,16 @@ def test_a_verb_about_an_event_does_not_lend_its_subject(mentions) -> None:  # t
     assert raid.agents == ()
     condemned = _in(mentions, "Anna Petrova", "condemnation")
     assert [a.text for a in condemned.agents] == ["Anna Petrova"]
+
+
+def test_an_event_spoken_about_keeps_its_own_time_only(mentions) -> None:  # type: ignore[no-untyped-def]
+    # "citing the killings": Saturday is when the ministry cancelled, not when the
+    # killings were; a date inside the cited phrase is theirs.
+    cancelled = _in(mentions, "the festival", "cancel_visit")
+    assert cancelled.time is not None and cancelled.time.text == "Saturday"
+    assert _in(mentions, "the festival", "killing").time is None
+    cited = _in(mentions, "the May 3 killings", "killing")
+    assert cited.time is not None and cited.time.text == "May 3"
 
 
 RU_PARAGRAPHS = [

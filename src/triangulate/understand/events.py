@@ -286,11 +286,25 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "csubj", "csubjpa
 
 @cache
 def _about_verbs(lang: str) -> tuple[tuple[str, bool], ...]:
-    """Single-word reporting and evaluative verbs (data/reporting_verbs.json) as (word,
-    is a prefix): verbs that speak about an event rather than do it."""
+    """Single-word reporting, evaluative and citing verbs (data/reporting_verbs.json) as
+    (word, is a prefix): verbs that speak about an event rather than do it."""
     raw = cuewords.load("reporting_verbs.json", lang)
-    words = [w for w in (*raw["verbs"], *raw.get("evaluative", [])) if " " not in w]
+    words = [w for w in (*raw["verbs"], *raw.get("evaluative", []), *raw["citing"]) if " " not in w]
     return tuple((w.rstrip("*"), w.endswith("*")) for w in words)
+
+
+def _time_window(sentence: Sentence, trigger: int, speech: frozenset[int]) -> tuple[int, int]:
+    """Where the time of the event at token ``trigger`` is looked for: the sentence, or
+    only the event's own phrase when it is the object of a verb that speaks about it
+    ("On Saturday the ministry cancelled ..., citing the Yekaterinburg deaths": Saturday
+    is when the ministry spoke, not when the deaths were; "citing the June 27 deaths"
+    keeps its date)."""
+    tokens = sentence.tokens
+    tok = tokens[trigger]
+    if not sentence.parsed or tok.head not in speech or tok.dep not in _LIGHT_DEPS:
+        return sentence.start, sentence.end
+    own = _subtree(tokens, trigger)
+    return tokens[own[0]].start, tokens[own[-1]].end
 
 
 def _parse_arguments(
@@ -705,11 +719,12 @@ def extract_events(
     owner = _place_owners(tokens, hits, in_sentence) if sentence.parsed else {}
     out: dict[str, EventMention] = {}
     about = _about_verbs(lang)
-    not_light = frozenset(k for h in hits for k in range(h.start, h.end)) | {
+    speech = frozenset(
         k
         for k, t in enumerate(tokens)
         if any(t.text.lower().startswith(w) if p else t.text.lower() == w for w, p in about)
-    }
+    )
+    not_light = frozenset(k for h in hits for k in range(h.start, h.end)) | speech
     for hit in hits:
         figures = _figures(quantities, hit.type.kinds)
         if sentence.parsed:
@@ -785,7 +800,7 @@ def extract_events(
                 text, in_sentence, exclude, t_start, tokens, dateline_end, dateline_place
             )
             or _outlet_place(patients),
-            time=_time(timexes, sentence.start, sentence.end, t_start),
+            time=_time(timexes, *_time_window(sentence, hit.start, speech), t_start),
             quantities=figures,
             modality=modality,
             modality_cue=cue,
