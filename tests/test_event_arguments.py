@@ -25,6 +25,7 @@ PARAGRAPHS = [
     "Senator Anna Petrova condemned the raid on the newspaper.",
     "On Saturday the ministry cancelled the festival, citing the killings in the capital.",
     "On Sunday the mayor resigned, citing the May 3 killings of two reporters.",
+    "Foreign Ministry spokeswoman Olga Ivanova demanded an explanation from the embassy.",
 ]
 
 
@@ -115,9 +116,19 @@ def test_an_event_spoken_about_keeps_its_own_time_only(mentions) -> None:  # typ
     assert cited.time is not None and cited.time.text == "May 3"
 
 
+def test_a_spokesperson_brings_the_organisation_she_speaks_for(mentions) -> None:  # type: ignore[no-untyped-def]
+    demand = _in(mentions, "Olga Ivanova", "demand")
+    names = [a.text for a in demand.agents]
+    assert names[0] == "Olga Ivanova" and any("Foreign Ministry" in n for n in names[1:])
+    # a title that is not a spokesperson's brings nothing
+    condemned = _in(mentions, "Anna Petrova", "condemnation")
+    assert [a.text for a in condemned.agents] == ["Anna Petrova"]
+
+
 RU_PARAGRAPHS = [
     "Депутат Анна Петрова назвала обыск в редакции незаконным.",
     "Полиция провела обыск в редакции газеты.",
+    "Официальный представитель МИД России Ольга Иванова потребовала объяснений от посольства.",
 ]
 
 
@@ -132,6 +143,11 @@ def test_ru_a_verb_naming_an_event_does_not_lend_its_subject(ru_mentions) -> Non
     # "провела обыск" (carried out a search) does.
     done = _in(ru_mentions, "провела", "raid")
     assert [a.text for a in done.agents] == ["Полиция"]
+
+
+def test_ru_a_spokesperson_brings_the_organisation(ru_mentions) -> None:  # type: ignore[no-untyped-def]
+    demand = _in(ru_mentions, "Ольга Иванова", "demand")
+    assert len(demand.agents) == 2 and demand.agents[1].type == "ORG", demand.agents
 
 
 # Azerbaijani has no parse: roles come from order and from the case endings and

@@ -115,6 +115,22 @@ def test_agents_disjoint_between_origins() -> None:
     assert find_conflicts(1, [a, b, both]) == []  # b names the FSB too: no dispute
 
 
+def test_actors_named_together_by_one_source_are_one_side() -> None:
+    ministry = claim(Property.AGENT, "Foreign Ministry", "a", key="foreign ministri")
+    person = claim(Property.AGENT, "Maria Zakharova", "b", key="maria zagarova")
+    assert find_conflicts(1, [ministry, person])[0].kind is ConflictKind.CONTRADICTION
+    # a third source names the spokeswoman with her ministry: the two are one side
+    with_both = [
+        claim(Property.AGENT, "Foreign Ministry", "c", key="foreign ministri"),
+        claim(Property.AGENT, "Maria Zakharova", "c", key="maria zagarova"),
+    ]
+    assert find_conflicts(1, [ministry, person, *with_both]) == []
+    # ... which says nothing about an actor no source names with them
+    other = claim(Property.AGENT, "FSB", "d", key="fsb")
+    found = find_conflicts(1, [ministry, person, *with_both, other])
+    assert found and found[0].kind is ConflictKind.CONTRADICTION
+
+
 def test_descriptive_properties_are_never_flagged() -> None:
     r1 = claim(Property.REASON, "an investigation", "a")
     r2 = claim(Property.REASON, "a purge", "b")

@@ -136,6 +136,12 @@ def _categorical_conflict(
         # A city and its country are the same place at different precision.
         contain = place_containment()
         sets = [s | {contain[k] for k in s if k in contain} for s in sets]
+    if prop is Property.AGENT:
+        # Actors one source names together for the event (a ministry and its spokeswoman,
+        # police and the officers it sent) are one side: another source naming only one
+        # of them does not contradict a source naming only the other.
+        sides = _sides(sets)
+        sets = [frozenset(sides[k] for k in s) for s in sets]
     # Who did it / where: a conflict when two origins name disjoint sets.
     if any(not (a & b) for i, a in enumerate(sets) for b in sets[i + 1 :]):
         return Conflict(
@@ -143,6 +149,25 @@ def _categorical_conflict(
             f"sources name different {prop.value}s",
         )  # fmt: skip
     return None
+
+
+def _sides(sets: Sequence[frozenset[str]]) -> dict[str, str]:
+    """Each key's representative, keys named together by one origin joined (union-find)."""
+    parent: dict[str, str] = {k: k for s in sets for k in s}
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for s in sets:
+        keys = sorted(s)
+        for k in keys[1:]:
+            a, b = find(keys[0]), find(k)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {k: find(k) for k in parent}
 
 
 # Properties compared across sources. Target groups and stated reasons are descriptive:

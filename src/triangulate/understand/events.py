@@ -285,6 +285,59 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "csubj", "csubjpa
 
 
 @cache
+def _spokesperson_titles(lang: str) -> tuple[str, ...]:
+    raw = json.loads(resources.files("triangulate.data").joinpath("titles.json").read_text("utf-8"))
+    return tuple(raw["spokesperson"][lang])
+
+
+# How far from a spokesperson's name the title and the organisation are looked for: a
+# noun phrase ("официальный представитель Министерства иностранных дел России").
+_REPRESENTED_WINDOW = 90
+_CLAUSE_END = re.compile(r"[.;:!?\n]")
+
+
+def _with_represented(
+    text: str, agents: list[Argument], entities: Sequence[EntityMention], lang: str
+) -> list[Argument]:
+    """``agents`` plus the organisation a spokesperson among them speaks for, named
+    beside the title ("Foreign Ministry spokeswoman Maria Zakharova", "Maria Zakharova,
+    the ministry's spokeswoman," "официальный представитель МИД Мария Захарова"): what a
+    spokesperson demands, the ministry demands. The person stays an agent too."""
+    titles = _spokesperson_titles(lang)
+    out = list(agents)
+    for a in agents:
+        if a.type != EntityType.PER.value:
+            continue
+        before = text[max(0, a.start - _REPRESENTED_WINDOW) : a.start]
+        cut = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
+        lo = a.start - len(before) + cut
+        after = text[a.end : a.end + _REPRESENTED_WINDOW]
+        stop = _CLAUSE_END.search(after)
+        hi = a.end + (stop.start() if stop else len(after))
+        # after the name only as an apposition: "Maria Zakharova, the ministry's ..."
+        if not after.startswith(","):
+            hi = a.end
+        window = (text[lo : a.start] + " " + text[a.end : hi]).lower()
+        if not any(t in window for t in titles):
+            continue
+        orgs = [
+            e
+            for e in entities
+            if e.type is EntityType.ORG
+            and lo <= e.start
+            and e.end <= hi
+            and (e.end <= a.start or a.end <= e.start)
+        ]
+        if not orgs:
+            continue
+        nearest = min(orgs, key=lambda e: min(abs(a.start - e.end), abs(e.start - a.end)))
+        arg = _to_arg(nearest)
+        if all(x.entity_key != arg.entity_key for x in out):
+            out.append(arg)
+    return out
+
+
+@cache
 def _about_verbs(lang: str) -> tuple[tuple[str, bool], ...]:
     """Single-word reporting, evaluative and citing verbs (data/reporting_verbs.json) as
     (word, is a prefix): verbs that speak about an event rather than do it."""
@@ -758,6 +811,7 @@ def extract_events(
         )
         said = _attribution_for(attribution, s_text, sentence.start, t_start, t_end, quoted_block)
         agents = _speaker_for_pronouns(agents, said, lang, in_sentence, t_start)
+        agents = _with_represented(text, agents, in_sentence, lang)
         if (
             modality is Modality.REPORTED
             and said.speaker
