@@ -15,7 +15,6 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
-from importlib import resources
 
 from .. import stages
 from ..errors import ModelMissing
@@ -26,7 +25,7 @@ from ..ledger.types import Claim, Property
 from ..records import Document, from_dict
 from ..store.links import SQLiteLinks
 from ..store.sqlite import SQLiteStore
-from ..understand.entities import translit_key
+from ..understand.entities import titles_data, translit_key
 from ..understand.stage import UNDERSTAND
 from ..understand.types import DocumentAnalysis, EntityMention, EntityType, EventMention
 from .dates import CalendarDate, combine, parse_calendar
@@ -90,9 +89,7 @@ def _is_latin(name: str) -> bool:
 @cache
 def _title_tokens() -> frozenset[str]:
     """Transliterated titles (data/titles.json), each as the words it is written with."""
-    data = json.loads(
-        resources.files("triangulate.data").joinpath("titles.json").read_text("utf-8")
-    )
+    data = titles_data()
     return frozenset(
         translit_key(t) for lang in ("en", "ru", "az") for t in data[lang] if translit_key(t)
     )

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 from anyascii import anyascii
 
@@ -162,11 +163,16 @@ def translit_key(name: str, *, azerbaijani: bool = False) -> str:
 
 
 @cache
+def titles_data() -> dict[str, Any]:
+    """data/titles.json: titles per language, and the spokesperson title stems."""
+    text = resources.files("triangulate.data").joinpath("titles.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
 def _titles(lang: str) -> frozenset[tuple[str, ...]]:
-    data = json.loads(
-        resources.files("triangulate.data").joinpath("titles.json").read_text("utf-8")
-    )
-    return frozenset(tuple(t.lower().split()) for t in data.get(lang, []))
+    return frozenset(tuple(t.lower().split()) for t in titles_data().get(lang, []))
 
 
 def title_words(words: Sequence[str], lang: str) -> int:

@@ -20,6 +20,7 @@ from importlib import resources
 from . import cuewords
 from .attribution import find_attribution
 from .backends.azerbaijani import case_ending
+from .entities import titles_data
 from .modality import sentence_modality
 from .quantities import find_quantities
 from .types import (
@@ -284,12 +285,6 @@ _LIGHT_DEPS = frozenset({"dobj", "obj", "attr", "pobj"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "csubj", "csubjpass", "expl"})
 
 
-@cache
-def _spokesperson_titles(lang: str) -> tuple[str, ...]:
-    raw = json.loads(resources.files("triangulate.data").joinpath("titles.json").read_text("utf-8"))
-    return tuple(raw["spokesperson"][lang])
-
-
 # How far from a spokesperson's name the title and the organisation are looked for: a
 # noun phrase ("официальный представитель Министерства иностранных дел России").
 _REPRESENTED_WINDOW = 90
@@ -303,7 +298,7 @@ def _with_represented(
     beside the title ("Foreign Ministry spokeswoman Maria Zakharova", "Maria Zakharova,
     the ministry's spokeswoman," "официальный представитель МИД Мария Захарова"): what a
     spokesperson demands, the ministry demands. The person stays an agent too."""
-    titles = _spokesperson_titles(lang)
+    titles = titles_data()["spokesperson"][lang]
     out = list(agents)
     for a in agents:
         if a.type != EntityType.PER.value:
@@ -520,15 +515,19 @@ def _az_verbal_noun(word: str, stem: str) -> bool:
     return bool(stem) and low.startswith(stem) and bool(_AZ_VERBAL_NOUN.match(low[len(stem) :]))
 
 
+def _az_after(text: str, end: int) -> tuple[str, str]:
+    """(suffix attached to the word ending at ``end``, the next word, lower case)."""
+    m = _AZ_AFTER.match(text, end)
+    return (m.group(1), m.group(2).lower()) if m else ("", "")
+
+
 def _az_by(text: str, a: Argument) -> bool:
-    m = _AZ_AFTER.match(text, a.end)
-    return m is not None and m.group(2).lower() in _AZ_BY
+    return _az_after(text, a.end)[1] in _AZ_BY
 
 
 def _az_role(text: str, e: EntityMention) -> str:
     """'by', 'against', 'oblique' (a case ending: not the subject) or '' (nominative)."""
-    m = _AZ_AFTER.match(text, e.end)
-    attached, following = (m.group(1), m.group(2).lower()) if m else ("", "")
+    attached, following = _az_after(text, e.end)
     if following in _AZ_BY:
         return "by"
     if following in _AZ_AGAINST:
