@@ -12,9 +12,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from triangulate.cli import main
+from triangulate.pipeline import ingest
 from triangulate.segment.language import identifier_for
 from triangulate.settings import Settings
 from triangulate.store.sqlite import SQLiteStore
+from triangulate.understand.run import analyse
+from triangulate.understand.types import EventMention
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -109,3 +112,21 @@ def browser() -> Iterator[Any]:
         b = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def analysed_paragraphs(
+    factory: pytest.TempPathFactory, name: str, paragraphs: list[str]
+) -> list[tuple[EventMention, str]]:
+    """(mention, its evidence sentence) of one document made of ``paragraphs``, ingested
+    into a real store and run through the real understanding stage."""
+    folder = factory.mktemp(name)
+    path = folder / f"{name}.txt"
+    path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    with SQLiteStore(folder / "a.db") as store:
+        ingest([str(path)], store, Settings())
+        assert not analyse(store, Settings()).failed
+        (doc,) = store.list_documents()
+        analysis = store.get_analysis(doc.id)
+        assert analysis is not None
+        text = store.get_document(doc.id).text
+    return [(m, text[m.evidence_start : m.evidence_end]) for m in analysis.mentions]

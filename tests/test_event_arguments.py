@@ -7,10 +7,7 @@ from typing import Any
 
 import pytest
 
-from triangulate.pipeline import ingest
-from triangulate.settings import Settings
-from triangulate.store.sqlite import SQLiteStore
-from triangulate.understand.run import analyse
+from conftest import analysed_paragraphs
 from triangulate.understand.types import EventMention
 
 PARAGRAPHS = [
@@ -29,26 +26,9 @@ PARAGRAPHS = [
 ]
 
 
-def _analysed(
-    factory: pytest.TempPathFactory, name: str, paragraphs: list[str]
-) -> list[tuple[EventMention, str]]:
-    """(mention, its evidence sentence) of one document made of ``paragraphs``."""
-    folder = factory.mktemp(name)
-    path = folder / f"{name}.txt"
-    path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
-    with SQLiteStore(folder / "a.db") as store:
-        ingest([str(path)], store, Settings())
-        assert not analyse(store, Settings()).failed
-        (doc,) = store.list_documents()
-        analysis = store.get_analysis(doc.id)
-        assert analysis is not None
-        text = store.get_document(doc.id).text
-    return [(m, text[m.evidence_start : m.evidence_end]) for m in analysis.mentions]
-
-
 @pytest.fixture(scope="module")
 def mentions(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    return _analysed(tmp_path_factory, "roundup", PARAGRAPHS)
+    return analysed_paragraphs(tmp_path_factory, "roundup", PARAGRAPHS)
 
 
 def _in(mentions: list[tuple[EventMention, str]], words: str, type_: str) -> EventMention:
@@ -134,7 +114,7 @@ RU_PARAGRAPHS = [
 
 @pytest.fixture(scope="module")
 def ru_mentions(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    return _analysed(tmp_path_factory, "novosti", RU_PARAGRAPHS)
+    return analysed_paragraphs(tmp_path_factory, "novosti", RU_PARAGRAPHS)
 
 
 def test_ru_a_verb_naming_an_event_does_not_lend_its_subject(ru_mentions) -> None:  # type: ignore[no-untyped-def]
@@ -166,7 +146,7 @@ AZ_PARAGRAPHS = [
 
 @pytest.fixture(scope="module")
 def az_mentions(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    return _analysed(tmp_path_factory, "xeberler", AZ_PARAGRAPHS)
+    return analysed_paragraphs(tmp_path_factory, "xeberler", AZ_PARAGRAPHS)
 
 
 def test_az_passive_subjects_are_patients(az_mentions) -> None:  # type: ignore[no-untyped-def]
