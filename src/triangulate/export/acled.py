@@ -173,5 +173,8 @@ def render(sel: Selection, store: SQLiteStore | None = None) -> Rendered:
         "acled",
         buf.getvalue(),
         written,
-        (("only statements, which ACLED does not code", not_coded), ("no date", undated)),
+        (
+            ("statements and non-political events, which ACLED does not code", not_coded),
+            ("no date", undated),
+        ),
     )
