@@ -23,12 +23,14 @@ EN = [
     "A bus crash on the mountain road left four passengers injured.",
     "A strong earthquake shook the northern provinces.",
     "A blaze destroyed the old warehouse.",
+    "A fire broke out at the fuel depot.",
     "The president dismissed the defence minister.",
     "The governor resigned after the scandal.",
     "The state company acquired a majority stake in the refinery.",
     # Words left out because they mean something else in crisis news.
     "Fighting broke out near the border.",
     "Rebels took over the town hall.",
+    "Soldiers fired on the crowd.",
 ]
 
 RU = [
@@ -82,6 +84,7 @@ def _types(mentions: list[tuple[EventMention, str]], words: str) -> set[str]:
         ("bus crash", "accident"),
         ("strong earthquake", "disaster"),
         ("A blaze", "fire"),
+        ("fuel depot", "fire"),  # 'fire' as a noun is a blaze
         ("dismissed the defence minister", "dismissal"),
         ("governor resigned", "resignation"),
         ("acquired a majority stake", "acquisition"),
@@ -120,8 +123,9 @@ def test_azerbaijani_general_news_types(az, words: str, type_: str) -> None:  # 
 
 
 def test_ambiguous_words_are_not_typed(en, ru, az) -> None:  # type: ignore[no-untyped-def]
-    assert _types(en, "broke out") == set()  # not an escape
+    assert _types(en, "Fighting broke out") == set()  # not an escape
     assert _types(en, "took over") == set()  # not an acquisition
+    assert "fire" not in _types(en, "fired on the crowd")  # the verb is a shot, not a blaze
     assert "accident" not in _types(ru, "Столкновения")
     assert "accident" not in _types(az, "toqquşma")
 

@@ -70,6 +70,9 @@ class TriggerTable:
     types: dict[str, EventType]
     single: dict[str, dict[str, list[tuple[str, bool]]]]  # lang -> lemma -> [(type, weak)]
     multi: dict[str, list[tuple[tuple[str, ...], str, bool]]]  # lang -> [(lemmas, type, weak)]
+    # (word, type) pairs that count only when the word is a noun: "a fire" is a blaze,
+    # "fired" a shot or a dismissal (event_types.json 'nouns').
+    nouns: frozenset[tuple[str, str]] = frozenset()
 
 
 @cache
@@ -80,7 +83,9 @@ def trigger_table() -> TriggerTable:
     types: dict[str, EventType] = {}
     single: dict[str, dict[str, list[tuple[str, bool]]]] = {}
     multi: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}
+    nouns: set[tuple[str, str]] = set()
     for name, spec in raw["types"].items():
+        nouns.update((word, name) for word in spec.get("nouns", []))
         types[name] = EventType(
             name,
             spec["cameo"],
@@ -98,7 +103,12 @@ def trigger_table() -> TriggerTable:
                     )
                 else:
                     multi.setdefault(lang, []).append((words, name, entry in weak))
-    return TriggerTable(types, single, multi)
+    return TriggerTable(types, single, multi, frozenset(nouns))
+
+
+# Parts of speech a noun-only trigger needs. Tokens without a tag (the first, untagged
+# look that decides which sentences to parse) let it count: the parse then decides.
+_NOUN_POS = frozenset({"NOUN", "PROPN"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +182,8 @@ def find_triggers(tokens: Sequence[Token], lang: str) -> list[TriggerHit]:
                 entry = max(stems, key=len)
                 found = singles[entry]
         for name, weak in found:
+            if (entry, name) in table.nouns and tokens[i].pos and tokens[i].pos not in _NOUN_POS:
+                continue
             hits.append(TriggerHit(table.types[name], i, i + 1, weak, entry))
     present = set(lemmas) | set(words)
     for seq, name, weak in table.multi.get(lang, []):
