@@ -216,3 +216,15 @@ def test_english_title_is_not_part_of_the_name(en) -> None:  # type: ignore[no-u
     assert set(people) == {"Maria Zakharova", "Sergei Lavrov"}, people
     z = people["Maria Zakharova"]
     assert text[z.start : z.end] == "Maria Zakharova" and z.key == "maria zagarova"
+
+
+def test_english_sentence_opener_and_article_are_not_part_of_an_organisation(en) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The Russian embassy filed a complaint. Later the Foreign Ministry said the raid was"
+        " lawful. Meanwhile the Kremlin kept silent."
+    )
+    orgs = {e.text: e for e in en.analyse(text).entities if e.type is EntityType.ORG}
+    assert "Foreign Ministry" in orgs and "Kremlin" in orgs, orgs
+    assert not any(name.startswith(("Later", "Meanwhile")) for name in orgs), orgs
+    fm = orgs["Foreign Ministry"]
+    assert text[fm.start : fm.end] == "Foreign Ministry"

@@ -152,6 +152,10 @@ def _tokens(span: Any, first: int, *, parse: bool, offset: int) -> tuple[Token, 
     )
 
 
+# A capitalised word and "the" at the start of a non-person entity: not part of the name.
+_LEAD_THE = re.compile(r"^[A-Z][a-z]+\s+the\s+(?=[A-Z0-9])")
+
+
 def _is_junk(
     text: str, n_tokens: int, sent_spans: list[tuple[int, int, int]], s: int, e: int
 ) -> bool:
@@ -181,6 +185,12 @@ def correct_entities(
         # "the Kremlin" -> "Kremlin", "Sputnik Azerbaijan's" -> keep the name only
         if surface.lower().startswith("the "):
             s += 4
+            surface = text[s:e]
+        elif label is not EntityType.PER and (lead := _LEAD_THE.match(surface)):
+            # "Later the Foreign Ministry", "Meanwhile the Kremlin": a sentence-initial
+            # word is capitalised, so the model takes it and the article into the name.
+            # Only for organisations and places: "Ivan the Terrible" is one person.
+            s += lead.end()
             surface = text[s:e]
         m = _POSSESSIVE.search(surface)
         if m and len(surface) > 2 and surface[m.start() - 1 : m.start()].isalpha():
