@@ -27,6 +27,7 @@ EN = [
     "The president dismissed the defence minister.",
     "The governor resigned after the scandal.",
     "The state company acquired a majority stake in the refinery.",
+    "The journalist Ivan Petrov passed away in police custody.",
     # Words left out because they mean something else in crisis news.
     "Fighting broke out near the border.",
     "Rebels took over the town hall.",
@@ -120,6 +121,12 @@ def test_russian_general_news_types(ru, words: str, type_: str) -> None:  # type
 )
 def test_azerbaijani_general_news_types(az, words: str, type_: str) -> None:  # type: ignore[no-untyped-def]
     assert type_ in _types(az, words), [(m.type, s) for m, s in az]
+
+
+def test_who_passed_away_is_the_victim(en) -> None:  # type: ignore[no-untyped-def]
+    # A multi-word undergoer trigger: its subject suffers the event, as with "died".
+    (death,) = [m for m, s in en if "passed away" in s and m.type == "killing"]
+    assert death.agents == () and [p.text for p in death.patients] == ["Ivan Petrov"], death
 
 
 def test_ambiguous_words_are_not_typed(en, ru, az) -> None:  # type: ignore[no-untyped-def]

@@ -199,7 +199,7 @@ def find_triggers(tokens: Sequence[Token], lang: str) -> list[TriggerHit]:
             else:
                 ok = window == list(seq) or words[i : i + n] == list(seq)
             if ok:
-                hits.append(TriggerHit(table.types[name], i, i + n, weak))
+                hits.append(TriggerHit(table.types[name], i, i + n, weak, " ".join(seq)))
     return hits
 
 
